@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ovnic top-level Makefile.
+#
+#   make                 build ovnic.ko for $(KERNEL) and the ip link plugin
+#   make KERNEL=6.1      the same against the 6.1 headers
+#   make modules-all     build against every supported kernel (6.12 and 6.1)
+#   make demo            set up, build, boot the VM, show VNICs passing traffic
+#   make check           run the whole kselftest suite in the VM (6.12)
+#   make smoke           build for 6.1 and run the smoke set in a 6.1 VM
+#   make lint            checkpatch --strict and sparse (C=2)
+#   make dkms-install    install the sources with DKMS on a real host
+#
+# KERNEL selects a supported kernel series (6.12 or 6.1); KVER a precise
+# release; KDIR a kernel build tree (e.g. a self-built debug kernel).
+# ACCEL selects the QEMU accelerator of the VM targets (tcg or kvm).
+
+KERNEL ?= 6.12
+KVER ?= $(shell ls -d /usr/src/linux-headers-$(KERNEL).*-amd64 /usr/src/linux-headers-$(KERNEL)-*-amd64 \
+		2>/dev/null | sed 's|/usr/src/linux-headers-||' | sort -V | tail -n 1)
+KDIR ?= /usr/src/linux-headers-$(KVER)
+ACCEL ?= tcg
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+# Each kernel gets its own build directory (a tree of symlinks to the
+# sources), so builds for several kernels coexist.
+BUILD := $(CURDIR)/build/$(KVER)
+KO := $(BUILD)/drivers/net/ovnic/ovnic.ko
+PLUGIN := tools/iproute2/link_ovnic.so
+
+ifeq ($(WERROR),1)
+KBUILD_WERROR := KCFLAGS=-Werror
+endif
+
+.PHONY: all modules modules-all plugin setup check smoke demo bench lint \
+	checkpatch sparse dkms-install dkms-remove clean help
+
+all: modules plugin
+
+setup:
+	@scripts/setup.sh --check >/dev/null 2>&1 || scripts/setup.sh
+
+$(BUILD)/Kbuild: FORCE
+	@test -n "$(KVER)" || { echo "no headers for kernel $(KERNEL); run 'make setup'" >&2; exit 1; }
+	@mkdir -p $(BUILD)
+	@cp -rsf $(CURDIR)/Kbuild $(CURDIR)/drivers $(CURDIR)/include $(BUILD)/
+
+modules: $(BUILD)/Kbuild
+	$(MAKE) -C $(KDIR) M=$(BUILD) W=1 $(KBUILD_WERROR) modules
+	@echo "built $(KO)"
+
+modules-all:
+	$(MAKE) KERNEL=6.12 modules
+	$(MAKE) KERNEL=6.1 modules
+
+plugin: $(PLUGIN)
+
+$(PLUGIN): tools/iproute2/link_ovnic.c tools/iproute2/ip_plugin.h include/uapi/linux/ovnic.h
+	$(CC) -O2 -g -Wall -Wextra -Werror -fPIC -shared -Iinclude/uapi -o $@ $<
+
+check: setup
+	$(MAKE) modules plugin
+	scripts/vm.sh --kernel $(KVER) --accel $(ACCEL) --suite full
+
+smoke: setup
+	$(MAKE) KERNEL=6.1 modules plugin
+	scripts/vm.sh --kernel $$($(MAKE) -s KERNEL=6.1 print-kver) --accel $(ACCEL) --suite smoke
+
+demo: setup
+	$(MAKE) modules plugin
+	scripts/vm.sh --kernel $(KVER) --accel $(ACCEL) --demo
+
+print-kver:
+	@echo $(KVER)
+
+lint: checkpatch sparse
+
+checkpatch: setup
+	scripts/checkpatch.sh
+
+sparse: $(BUILD)/Kbuild
+	$(MAKE) -C $(KDIR) M=$(BUILD) C=2 CHECK=sparse modules 2>&1 | tee $(BUILD)/sparse.log
+	@! grep -E '(warning|error):' $(BUILD)/sparse.log | grep -q ovnic || \
+		{ echo "sparse: warnings in ovnic" >&2; exit 1; }
+
+dkms-install:
+	rm -rf /usr/src/ovnic-$(VERSION)
+	mkdir -p /usr/src/ovnic-$(VERSION)
+	cp -r dkms.conf Kbuild Makefile drivers include /usr/src/ovnic-$(VERSION)/
+	dkms add -m ovnic -v $(VERSION) 2>/dev/null || true
+	dkms build -m ovnic -v $(VERSION) -k $(KVER)
+	dkms install -m ovnic -v $(VERSION) -k $(KVER)
+
+dkms-remove:
+	dkms remove -m ovnic -v $(VERSION) --all || true
+	rm -rf /usr/src/ovnic-$(VERSION)
+
+# Used by dkms.conf: build in place against KDIR.
+dkms-build:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	rm -rf build $(PLUGIN)
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+FORCE:

@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ovnic: the VNIC net_device: setup, datapath towards the VF, counters.
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+
+#include "ovnic.h"
+
+/* Offloads the VNIC can pass down to its VF. */
+#define OVNIC_OFFLOADS	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
+			 NETIF_F_RXCSUM | NETIF_F_ALL_TSO | NETIF_F_GSO_SOFTWARE)
+
+void ovnic_count_drop(struct ovnic_dev *vnic, enum ovnic_drop reason)
+{
+	struct ovnic_pcpu_stats *s = this_cpu_ptr(vnic->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->drops[reason]);
+	u64_stats_update_end(&s->syncp);
+}
+
+static void ovnic_count_queue(struct ovnic_pcpu_stats __percpu *stats,
+			      bool tx, unsigned int queue, unsigned int len)
+{
+	struct ovnic_pcpu_stats *s = this_cpu_ptr(stats);
+	struct ovnic_queue_stats *q;
+
+	queue = min_t(unsigned int, queue, OVNIC_MAX_QUEUES - 1);
+	q = tx ? &s->txq[queue] : &s->rxq[queue];
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&q->packets);
+	u64_stats_add(&q->bytes, len);
+	u64_stats_update_end(&s->syncp);
+}
+
+void ovnic_count_rx(struct ovnic_dev *vnic, unsigned int queue,
+		    unsigned int len)
+{
+	ovnic_count_queue(vnic->stats, false, queue, len);
+}
+
+/* One counter of one CPU, consistent even where u64 is not atomic. */
+static u64 ovnic_read_counter(const struct ovnic_pcpu_stats *s,
+			      const u64_stats_t *counter)
+{
+	unsigned int start;
+	u64 val;
+
+	do {
+		start = u64_stats_fetch_begin(&s->syncp);
+		val = u64_stats_read(counter);
+	} while (u64_stats_fetch_retry(&s->syncp, start));
+	return val;
+}
+
+/**
+ * ovnic_stats_read - add up the per-CPU counters of a VNIC
+ * @vnic: the VNIC
+ * @sum: where to store the totals (its syncp is not used)
+ */
+void ovnic_stats_read(struct ovnic_dev *vnic, struct ovnic_pcpu_stats *sum)
+{
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct ovnic_pcpu_stats *s = per_cpu_ptr(vnic->stats, cpu);
+		unsigned int i;
+
+		for (i = 0; i < OVNIC_MAX_QUEUES; i++) {
+			u64_stats_add(&sum->rxq[i].packets,
+				      ovnic_read_counter(s, &s->rxq[i].packets));
+			u64_stats_add(&sum->rxq[i].bytes,
+				      ovnic_read_counter(s, &s->rxq[i].bytes));
+			u64_stats_add(&sum->txq[i].packets,
+				      ovnic_read_counter(s, &s->txq[i].packets));
+			u64_stats_add(&sum->txq[i].bytes,
+				      ovnic_read_counter(s, &s->txq[i].bytes));
+		}
+		for (i = 0; i < OVNIC_DROP_MAX; i++)
+			u64_stats_add(&sum->drops[i],
+				      ovnic_read_counter(s, &s->drops[i]));
+	}
+}
+
+static void ovnic_get_stats64(struct net_device *dev,
+			      struct rtnl_link_stats64 *stats)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct ovnic_pcpu_stats *s = per_cpu_ptr(vnic->stats, cpu);
+		unsigned int i;
+
+		for (i = 0; i < OVNIC_MAX_QUEUES; i++) {
+			stats->rx_packets +=
+				ovnic_read_counter(s, &s->rxq[i].packets);
+			stats->rx_bytes += ovnic_read_counter(s, &s->rxq[i].bytes);
+			stats->tx_packets +=
+				ovnic_read_counter(s, &s->txq[i].packets);
+			stats->tx_bytes += ovnic_read_counter(s, &s->txq[i].bytes);
+		}
+		for (i = 0; i < OVNIC_DROP_MAX; i++) {
+			u64 n = ovnic_read_counter(s, &s->drops[i]);
+
+			if (i >= OVNIC_DROP_RX_FIRST && i <= OVNIC_DROP_RX_LAST)
+				stats->rx_dropped += n;
+			else
+				stats->tx_dropped += n;
+		}
+	}
+}
+
+static netdev_tx_t ovnic_start_xmit(struct sk_buff *skb,
+				    struct net_device *dev)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+	unsigned int queue = skb_get_queue_mapping(skb);
+	unsigned int len = skb->len;
+	struct net_device *lower;
+	int ret;
+
+	lower = rcu_dereference_bh(vnic->lower);
+	if (unlikely(!lower)) {
+		ovnic_count_drop(vnic, OVNIC_DROP_TX_NO_LOWER);
+		goto drop;
+	}
+	if (unlikely(!netif_running(lower))) {
+		ovnic_count_drop(vnic, OVNIC_DROP_TX_VNIC_DOWN);
+		goto drop;
+	}
+
+	/* The tenant's namespace state must not leak into the host's. */
+	if (unlikely(!net_eq(dev_net(dev), dev_net(lower))))
+		skb_scrub_packet(skb, true);
+	skb->dev = lower;
+
+	ret = dev_queue_xmit(skb);
+	if (likely(ret == NET_XMIT_SUCCESS || ret == NET_XMIT_CN))
+		ovnic_count_queue(vnic->stats, true, queue, len);
+	else
+		ovnic_count_drop(vnic, OVNIC_DROP_TX_LOWER_BUSY);
+	return NETDEV_TX_OK;
+
+drop:
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static int ovnic_open(struct net_device *dev)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct net_device *lower = rtnl_dereference(vnic->lower);
+	int err;
+
+	if (!lower)
+		return -ENODEV;
+
+	if (dev->flags & IFF_ALLMULTI) {
+		err = dev_set_allmulti(lower, 1);
+		if (err)
+			return err;
+	}
+	if (dev->flags & IFF_PROMISC) {
+		err = dev_set_promiscuity(lower, 1);
+		if (err)
+			goto err_allmulti;
+	}
+	ovnic_update_carrier(vnic);
+	return 0;
+
+err_allmulti:
+	if (dev->flags & IFF_ALLMULTI)
+		dev_set_allmulti(lower, -1);
+	return err;
+}
+
+static int ovnic_stop(struct net_device *dev)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct net_device *lower = rtnl_dereference(vnic->lower);
+
+	netif_carrier_off(dev);
+	if (!lower)
+		return 0;
+
+	dev_uc_unsync(lower, dev);
+	dev_mc_unsync(lower, dev);
+	if (dev->flags & IFF_ALLMULTI)
+		dev_set_allmulti(lower, -1);
+	if (dev->flags & IFF_PROMISC)
+		dev_set_promiscuity(lower, -1);
+	return 0;
+}
+
+static void ovnic_change_rx_flags(struct net_device *dev, int change)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct net_device *lower = rtnl_dereference(vnic->lower);
+
+	if (!lower || !(dev->flags & IFF_UP))
+		return;
+	if (change & IFF_ALLMULTI)
+		dev_set_allmulti(lower, dev->flags & IFF_ALLMULTI ? 1 : -1);
+	if (change & IFF_PROMISC)
+		dev_set_promiscuity(lower, dev->flags & IFF_PROMISC ? 1 : -1);
+}
+
+/* Called with the VNIC's address lists locked (netif_addr_lock_bh). */
+static void ovnic_set_rx_mode(struct net_device *dev)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct net_device *lower;
+
+	rcu_read_lock();
+	lower = rcu_dereference(vnic->lower);
+	if (lower) {
+		dev_uc_sync(lower, dev);
+		dev_mc_sync(lower, dev);
+	}
+	rcu_read_unlock();
+}
+
+static int ovnic_set_mac_address(struct net_device *dev, void *p)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct sockaddr *addr = p;
+	int err;
+
+	err = eth_prepare_mac_addr_change(dev, p);
+	if (err)
+		return err;
+	if (rtnl_dereference(vnic->lower)) {
+		err = ovnic_vf_set_mac(vnic, addr->sa_data, NULL);
+		if (err)
+			return err;
+	}
+	eth_commit_mac_addr_change(dev, p);
+	return 0;
+}
+
+static int ovnic_change_mtu(struct net_device *dev, int new_mtu)
+{
+	/* dev->max_mtu follows the VF's MTU, the core enforced it. */
+	WRITE_ONCE(dev->mtu, new_mtu);
+	return 0;
+}
+
+static netdev_features_t ovnic_fix_features(struct net_device *dev,
+					    netdev_features_t features)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct net_device *lower = rtnl_dereference(vnic->lower);
+	netdev_features_t lower_features;
+
+	if (!lower)
+		return features;
+
+	/*
+	 * Offer what the VF offers. Checksumming is offered generically: the
+	 * VF's transmit path falls back to software for what its hardware
+	 * cannot checksum, and software GSO stays available either way.
+	 */
+	lower_features = lower->features | NETIF_F_RXCSUM;
+	if (lower_features & NETIF_F_CSUM_MASK)
+		lower_features |= NETIF_F_HW_CSUM;
+	return netdev_intersect_features(features, lower_features) |
+	       (features & (NETIF_F_GSO_SOFTWARE | NETIF_F_SOFT_FEATURES));
+}
+
+static int ovnic_get_iflink(const struct net_device *dev)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct net_device *lower;
+	int ifindex = 0;
+
+	rcu_read_lock();
+	lower = rcu_dereference(vnic->lower);
+	if (lower)
+		ifindex = READ_ONCE(lower->ifindex);
+	rcu_read_unlock();
+	return ifindex;
+}
+
+static int ovnic_init(struct net_device *dev)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct net_device *lower = rtnl_dereference(vnic->lower);
+
+	vnic->stats = netdev_alloc_pcpu_stats(struct ovnic_pcpu_stats);
+	if (!vnic->stats)
+		return -ENOMEM;
+
+	/* References held from here until ovnic_uninit(). */
+	netdev_hold(lower, &vnic->lower_tracker, GFP_KERNEL);
+	netdev_hold(vnic->pf, &vnic->pf_tracker, GFP_KERNEL);
+	netdev_lockdep_set_classes(dev);
+	return 0;
+}
+
+static void ovnic_uninit(struct net_device *dev)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct net_device *lower = rtnl_dereference(vnic->lower);
+
+	ovnic_lower_release(vnic);
+	RCU_INIT_POINTER(vnic->lower, NULL);
+	/* No datapath user of @lower is left once RCU readers are done. */
+	synchronize_net();
+	netdev_put(lower, &vnic->lower_tracker);
+	netdev_put(vnic->pf, &vnic->pf_tracker);
+}
+
+static void ovnic_destructor(struct net_device *dev)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+
+	free_percpu(vnic->stats);
+}
+
+const struct net_device_ops ovnic_netdev_ops = {
+	.ndo_init		= ovnic_init,
+	.ndo_uninit		= ovnic_uninit,
+	.ndo_open		= ovnic_open,
+	.ndo_stop		= ovnic_stop,
+	.ndo_start_xmit		= ovnic_start_xmit,
+	.ndo_get_stats64	= ovnic_get_stats64,
+	.ndo_change_rx_flags	= ovnic_change_rx_flags,
+	.ndo_set_rx_mode	= ovnic_set_rx_mode,
+	.ndo_set_mac_address	= ovnic_set_mac_address,
+	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_change_mtu		= ovnic_change_mtu,
+	.ndo_fix_features	= ovnic_fix_features,
+	.ndo_get_iflink		= ovnic_get_iflink,
+};
+
+void ovnic_setup(struct net_device *dev)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+
+	ether_setup(dev);
+	vnic->dev = dev;
+	INIT_LIST_HEAD(&vnic->list);
+
+	dev->netdev_ops = &ovnic_netdev_ops;
+	dev->ethtool_ops = &ovnic_ethtool_ops;
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = ovnic_destructor;
+
+	/* Queueing happens on the VF; the VNIC transmits without a lock. */
+	dev->priv_flags |= IFF_NO_QUEUE;
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	ovnic_compat_set_lltx(dev);
+
+	dev->hw_features = OVNIC_OFFLOADS;
+	dev->features |= OVNIC_OFFLOADS;
+	dev->vlan_features = OVNIC_OFFLOADS;
+
+	/* Real bounds come from the VF in ovnic_inherit_lower(). */
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = ETH_MAX_MTU;
+	netif_carrier_off(dev);
+}
+
+/**
+ * ovnic_inherit_lower - derive a new VNIC's properties from its VF
+ * @dev: the VNIC, not registered yet
+ * @lower: its VF
+ * @user_mtu: the user chose the MTU (already checked against the VF's)
+ *
+ * MTU (unless the user chose one), MTU bound, GSO limits, queue counts,
+ * headroom and, unless the user chose one, the MAC address.
+ */
+void ovnic_inherit_lower(struct net_device *dev, struct net_device *lower,
+			 bool user_mtu)
+{
+	if (!user_mtu)
+		dev->mtu = lower->mtu;
+	dev->max_mtu = lower->mtu;
+	netif_inherit_tso_max(dev, lower);
+	dev->needed_headroom = lower->needed_headroom;
+	dev->needed_tailroom = lower->needed_tailroom;
+	netif_set_real_num_tx_queues(dev, min(lower->real_num_tx_queues,
+					      dev->num_tx_queues));
+	netif_set_real_num_rx_queues(dev, min(lower->real_num_rx_queues,
+					      dev->num_rx_queues));
+	if (dev->addr_assign_type != NET_ADDR_SET) {
+		eth_hw_addr_set(dev, lower->dev_addr);
+		dev->addr_assign_type = NET_ADDR_STOLEN;
+	}
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ovnic: ethtool operations.
+ *
+ * Identity and counters are the VNIC's own; link settings and ring sizes
+ * are those of the VF, which is where the hardware is.
+ */
+
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+
+#include "ovnic.h"
+
+static const char ovnic_drop_names[OVNIC_DROP_MAX][ETH_GSTRING_LEN] = {
+	[OVNIC_DROP_RX_VNIC_DOWN]	= "rx_drop_vnic_down",
+	[OVNIC_DROP_RX_NOMEM]		= "rx_drop_nomem",
+	[OVNIC_DROP_TX_NO_LOWER]	= "tx_drop_no_lower",
+	[OVNIC_DROP_TX_LOWER_BUSY]	= "tx_drop_lower_busy",
+	[OVNIC_DROP_TX_VNIC_DOWN]	= "tx_drop_vnic_down",
+};
+
+/* Per queue: packets and bytes. */
+#define OVNIC_QUEUE_STATS 2
+
+static void ovnic_get_drvinfo(struct net_device *dev,
+			      struct ethtool_drvinfo *info)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->version, OVNIC_VERSION, sizeof(info->version));
+	strscpy(info->bus_info, vnic->vf_pci, sizeof(info->bus_info));
+}
+
+static int ovnic_get_sset_count(struct net_device *dev, int sset)
+{
+	if (sset != ETH_SS_STATS)
+		return -EOPNOTSUPP;
+	return OVNIC_QUEUE_STATS * (dev->real_num_rx_queues +
+				    dev->real_num_tx_queues) +
+	       OVNIC_DROP_MAX;
+}
+
+static void ovnic_get_strings(struct net_device *dev, u32 sset, u8 *data)
+{
+	unsigned int i;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	for (i = 0; i < dev->real_num_rx_queues; i++) {
+		ethtool_sprintf(&data, "rx_q%u_packets", i);
+		ethtool_sprintf(&data, "rx_q%u_bytes", i);
+	}
+	for (i = 0; i < dev->real_num_tx_queues; i++) {
+		ethtool_sprintf(&data, "tx_q%u_packets", i);
+		ethtool_sprintf(&data, "tx_q%u_bytes", i);
+	}
+	memcpy(data, ovnic_drop_names, sizeof(ovnic_drop_names));
+}
+
+static void ovnic_get_ethtool_stats(struct net_device *dev,
+				    struct ethtool_stats *stats, u64 *data)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct ovnic_pcpu_stats *sum;
+	unsigned int i;
+
+	sum = kmalloc(sizeof(*sum), GFP_KERNEL);
+	if (!sum) {
+		memset(data, 0, stats->n_stats * sizeof(*data));
+		return;
+	}
+	ovnic_stats_read(vnic, sum);
+	for (i = 0; i < dev->real_num_rx_queues; i++) {
+		*data++ = u64_stats_read(&sum->rxq[i].packets);
+		*data++ = u64_stats_read(&sum->rxq[i].bytes);
+	}
+	for (i = 0; i < dev->real_num_tx_queues; i++) {
+		*data++ = u64_stats_read(&sum->txq[i].packets);
+		*data++ = u64_stats_read(&sum->txq[i].bytes);
+	}
+	for (i = 0; i < OVNIC_DROP_MAX; i++)
+		*data++ = u64_stats_read(&sum->drops[i]);
+	kfree(sum);
+}
+
+static void ovnic_get_channels(struct net_device *dev,
+			       struct ethtool_channels *ch)
+{
+	ch->max_rx = dev->num_rx_queues;
+	ch->max_tx = dev->num_tx_queues;
+	ch->rx_count = dev->real_num_rx_queues;
+	ch->tx_count = dev->real_num_tx_queues;
+}
+
+static void ovnic_get_ringparam(struct net_device *dev,
+				struct ethtool_ringparam *ring,
+				struct kernel_ethtool_ringparam *kring,
+				struct netlink_ext_ack *extack)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct net_device *lower = rtnl_dereference(vnic->lower);
+
+	if (lower && lower->ethtool_ops && lower->ethtool_ops->get_ringparam)
+		lower->ethtool_ops->get_ringparam(lower, ring, kring, extack);
+}
+
+static int ovnic_get_link_ksettings(struct net_device *dev,
+				    struct ethtool_link_ksettings *cmd)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct net_device *lower = rtnl_dereference(vnic->lower);
+
+	if (!lower)
+		return -ENODEV;
+	return __ethtool_get_link_ksettings(lower, cmd);
+}
+
+const struct ethtool_ops ovnic_ethtool_ops = {
+	.get_drvinfo		= ovnic_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_sset_count		= ovnic_get_sset_count,
+	.get_strings		= ovnic_get_strings,
+	.get_ethtool_stats	= ovnic_get_ethtool_stats,
+	.get_channels		= ovnic_get_channels,
+	.get_ringparam		= ovnic_get_ringparam,
+	.get_link_ksettings	= ovnic_get_link_ksettings,
+};

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ovnic: ownership of the VF net_device (the lower device).
+ *
+ * A VNIC finds its VF through PCI (the VF's pci_dev is a virtual function
+ * of the PF's pci_dev with the requested index), then claims the VF's
+ * net_device exclusively: an rx_handler steers every frame the VF receives
+ * to the VNIC, and an upper/lower link shows the ownership (the VF gets the
+ * VNIC as its primary upper device, so no bridge, bond or second VNIC can
+ * take it). A netdevice notifier follows the VF and the PF: carrier, MTU
+ * and feature changes propagate, and the VNIC is deleted when either goes
+ * away (SR-IOV disabled, driver unbound, hot-unplug, namespace change).
+ */
+
+#include <linux/netdevice.h>
+#include <linux/pci.h>
+#include <linux/rtnetlink.h>
+#include <uapi/linux/ovnic.h>
+
+#include "ovnic.h"
+
+/* Claimed VNICs, for the notifier; protected by RTNL. */
+static LIST_HEAD(ovnic_list);
+
+static struct pci_dev *ovnic_pf_pci(struct net_device *pf)
+{
+	struct device *parent = pf->dev.parent;
+	struct pci_dev *pdev;
+
+	if (!parent || !dev_is_pci(parent))
+		return NULL;
+	pdev = to_pci_dev(parent);
+	if (!pdev->is_physfn)
+		return NULL;
+	return pdev;
+}
+
+/**
+ * ovnic_lower_find - find the net_device of VF @vf of @pf
+ * @pf: a device that should be an SR-IOV PF
+ * @vf: VF index
+ * @extack: error reporting
+ *
+ * The VF's net_device must be in the PF's namespace.
+ *
+ * Return: the VF's net_device (no reference taken; RTNL held) or an
+ * ERR_PTR with a message in @extack.
+ */
+struct net_device *ovnic_lower_find(struct net_device *pf, u32 vf,
+				    struct netlink_ext_ack *extack)
+{
+	const struct net_device_ops *ops = pf->netdev_ops;
+	struct pci_dev *pf_pdev = ovnic_pf_pci(pf);
+	struct net_device *dev;
+	int num_vfs;
+
+	ASSERT_RTNL();
+	if (!pf_pdev || !ops->ndo_set_vf_mac || !ops->ndo_get_vf_config) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "PF device is not an SR-IOV physical function");
+		return ERR_PTR(-EINVAL);
+	}
+
+	num_vfs = pci_num_vf(pf_pdev);
+	if (vf >= num_vfs) {
+		ovnic_err_fmt(extack, "VF index out of range",
+			      "VF index out of range: %u, PF %s has %d VFs",
+			      vf, pf->name, num_vfs);
+		return ERR_PTR(-ERANGE);
+	}
+
+	for_each_netdev(dev_net(pf), dev) {
+		struct device *parent = dev->dev.parent;
+		struct pci_dev *pdev;
+
+		if (!parent || !dev_is_pci(parent) || netif_is_ovnic(dev))
+			continue;
+		pdev = to_pci_dev(parent);
+		if (!pdev->is_virtfn || pci_physfn(pdev) != pf_pdev)
+			continue;
+		if (pci_iov_vf_id(pdev) == vf)
+			return dev;
+	}
+
+	NL_SET_ERR_MSG_MOD(extack,
+			   "VF has no network device in the PF's namespace (VF driver not bound?)");
+	return ERR_PTR(-ENODEV);
+}
+
+/**
+ * ovnic_lower_check_free - check that nobody else uses a VF device
+ * @lower: the VF's net_device
+ * @extack: error reporting
+ *
+ * Return: 0 or -EBUSY with a message saying who holds it.
+ */
+int ovnic_lower_check_free(struct net_device *lower,
+			   struct netlink_ext_ack *extack)
+{
+	struct net_device *upper = netdev_master_upper_dev_get(lower);
+
+	if (upper && netif_is_ovnic(upper)) {
+		NL_SET_ERR_MSG_MOD(extack, "VF is already used by another VNIC");
+		return -EBUSY;
+	}
+	if (upper || netdev_is_rx_handler_busy(lower)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "VF is already used by another upper device (bridge, bond, macvlan, ...)");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static unsigned int ovnic_rx_queue(const struct sk_buff *skb)
+{
+	return skb_rx_queue_recorded(skb) ? skb_get_rx_queue(skb) : 0;
+}
+
+/* Packet type as seen by the VNIC, which may not share the VF's address. */
+static void ovnic_set_pkt_type(struct sk_buff *skb, struct net_device *dev)
+{
+	const struct ethhdr *eth = eth_hdr(skb);
+
+	if (unlikely(is_multicast_ether_addr(eth->h_dest)))
+		skb->pkt_type = is_broadcast_ether_addr(eth->h_dest) ?
+				PACKET_BROADCAST : PACKET_MULTICAST;
+	else if (ether_addr_equal_64bits(eth->h_dest, dev->dev_addr))
+		skb->pkt_type = PACKET_HOST;
+	else
+		skb->pkt_type = PACKET_OTHERHOST;
+}
+
+/* Runs in the VF's receive path (softirq, RCU read side). */
+static rx_handler_result_t ovnic_handle_frame(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+	struct ovnic_dev *vnic;
+	struct net_device *dev;
+
+	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
+		return RX_HANDLER_PASS;
+
+	vnic = rcu_dereference(skb->dev->rx_handler_data);
+	dev = vnic->dev;
+	if (unlikely(!(dev->flags & IFF_UP))) {
+		ovnic_count_drop(vnic, OVNIC_DROP_RX_VNIC_DOWN);
+		kfree_skb(skb);
+		return RX_HANDLER_CONSUMED;
+	}
+
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (unlikely(!skb)) {
+		ovnic_count_drop(vnic, OVNIC_DROP_RX_NOMEM);
+		return RX_HANDLER_CONSUMED;
+	}
+
+	/* The host's namespace state must not leak into the tenant's. */
+	if (unlikely(!net_eq(dev_net(dev), dev_net(skb->dev))))
+		skb_scrub_packet(skb, true);
+	ovnic_set_pkt_type(skb, dev);
+	skb->dev = dev;
+	ovnic_count_rx(vnic, ovnic_rx_queue(skb), skb->len + ETH_HLEN);
+
+	*pskb = skb;
+	return RX_HANDLER_ANOTHER;
+}
+
+/**
+ * ovnic_update_carrier - set the VNIC's carrier from its VF and PF
+ * @vnic: the VNIC
+ *
+ * The VF keeps its carrier when the PF's link drops, so both are watched.
+ */
+void ovnic_update_carrier(struct ovnic_dev *vnic)
+{
+	struct net_device *lower = rtnl_dereference(vnic->lower);
+	struct net_device *pf = vnic->pf;
+	bool up;
+
+	up = lower && vnic->claimed &&
+	     netif_running(lower) && netif_carrier_ok(lower) &&
+	     netif_running(pf) && netif_carrier_ok(pf);
+	if (up)
+		netif_carrier_on(vnic->dev);
+	else
+		netif_carrier_off(vnic->dev);
+}
+
+/**
+ * ovnic_lower_claim - take the VF's net_device and program the VF
+ * @vnic: a registered VNIC whose @lower and @pf are set
+ * @data: IFLA_INFO_DATA attributes of the create request
+ * @extack: error reporting
+ *
+ * Return: 0, or an error with everything undone.
+ */
+int ovnic_lower_claim(struct ovnic_dev *vnic, struct nlattr *data[],
+		      struct netlink_ext_ack *extack)
+{
+	struct net_device *lower = rtnl_dereference(vnic->lower);
+	struct net_device *dev = vnic->dev;
+	int err;
+
+	err = ovnic_vf_read(vnic, &vnic->orig);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "PF driver cannot report the VF's settings");
+		return err;
+	}
+
+	err = netdev_rx_handler_register(lower, ovnic_handle_frame, vnic);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "VF is already used by another upper device (bridge, bond, macvlan, ...)");
+		return err;
+	}
+
+	err = netdev_master_upper_dev_link(lower, dev, NULL, NULL, extack);
+	if (err)
+		goto err_rx_handler;
+
+	if (dev->addr_assign_type == NET_ADDR_SET) {
+		err = ovnic_vf_set_mac(vnic, dev->dev_addr, extack);
+		if (err)
+			goto err_restore;
+	}
+	err = ovnic_vf_apply(vnic, data, extack);
+	if (err)
+		goto err_restore;
+
+	if (!(lower->flags & IFF_UP)) {
+		err = dev_open(lower, extack);
+		if (err)
+			goto err_restore;
+		vnic->opened_lower = true;
+	}
+
+	vnic->claimed = true;
+	list_add(&vnic->list, &ovnic_list);
+	ovnic_update_carrier(vnic);
+	return 0;
+
+err_restore:
+	ovnic_vf_restore(vnic);
+	netdev_upper_dev_unlink(lower, dev);
+err_rx_handler:
+	netdev_rx_handler_unregister(lower);
+	return err;
+}
+
+/**
+ * ovnic_lower_release - give the VF back
+ * @vnic: the VNIC, being unregistered
+ *
+ * Undoes ovnic_lower_claim(). VF settings and the VF's admin state are
+ * restored unless the VF or the PF is going away themselves.
+ */
+void ovnic_lower_release(struct ovnic_dev *vnic)
+{
+	struct net_device *lower = rtnl_dereference(vnic->lower);
+	bool alive;
+
+	if (!vnic->claimed)
+		return;
+	vnic->claimed = false;
+	list_del_init(&vnic->list);
+
+	netdev_rx_handler_unregister(lower);
+	netdev_upper_dev_unlink(lower, vnic->dev);
+
+	alive = lower->reg_state == NETREG_REGISTERED &&
+		vnic->pf->reg_state == NETREG_REGISTERED;
+	if (alive) {
+		ovnic_vf_restore(vnic);
+		if (vnic->opened_lower)
+			dev_close(lower);
+	}
+	vnic->opened_lower = false;
+}
+
+static void ovnic_lower_mtu_changed(struct ovnic_dev *vnic,
+				    struct net_device *lower)
+{
+	struct net_device *dev = vnic->dev;
+
+	dev->max_mtu = lower->mtu;
+	if (dev->mtu > lower->mtu)
+		dev_set_mtu(dev, lower->mtu);
+}
+
+static int ovnic_netdev_event(struct notifier_block *nb,
+			      unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct ovnic_dev *vnic, *tmp;
+	LIST_HEAD(kill);
+	int ret = NOTIFY_DONE;
+
+	switch (event) {
+	case NETDEV_UP:
+	case NETDEV_DOWN:
+	case NETDEV_CHANGE:
+	case NETDEV_CHANGEMTU:
+	case NETDEV_FEAT_CHANGE:
+	case NETDEV_PRE_TYPE_CHANGE:
+	case NETDEV_UNREGISTER:
+		break;
+	default:
+		return NOTIFY_DONE;
+	}
+
+	list_for_each_entry_safe(vnic, tmp, &ovnic_list, list) {
+		struct net_device *lower = rtnl_dereference(vnic->lower);
+
+		if (dev != lower && dev != vnic->pf)
+			continue;
+
+		switch (event) {
+		case NETDEV_PRE_TYPE_CHANGE:
+			/* The VNIC is Ethernet, so must its VF stay. */
+			if (dev == lower)
+				ret = notifier_from_errno(-EBUSY);
+			break;
+		case NETDEV_UNREGISTER:
+			/* Also sent when @dev moves to another namespace. */
+			if (vnic->dev->reg_state == NETREG_REGISTERED)
+				unregister_netdevice_queue(vnic->dev, &kill);
+			break;
+		case NETDEV_CHANGEMTU:
+			if (dev == lower)
+				ovnic_lower_mtu_changed(vnic, lower);
+			break;
+		case NETDEV_FEAT_CHANGE:
+			if (dev == lower) {
+				netif_inherit_tso_max(vnic->dev, lower);
+				netdev_update_features(vnic->dev);
+			}
+			break;
+		default:
+			ovnic_update_carrier(vnic);
+			break;
+		}
+	}
+
+	if (!list_empty(&kill))
+		unregister_netdevice_many(&kill);
+	return ret;
+}
+
+static struct notifier_block ovnic_notifier = {
+	.notifier_call = ovnic_netdev_event,
+};
+
+int ovnic_notifier_init(void)
+{
+	return register_netdevice_notifier(&ovnic_notifier);
+}
+
+void ovnic_notifier_uninit(void)
+{
+	unregister_netdevice_notifier(&ovnic_notifier);
+}

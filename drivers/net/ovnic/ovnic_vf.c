@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ovnic: programming a VF through its PF's ndo_set_vf_* operations.
+ *
+ * The first time a VNIC changes one of its VF's settings, the value found
+ * on the PF is remembered; ovnic_vf_restore() puts every changed setting
+ * back when the VNIC goes away. All of it runs under RTNL, like the
+ * IFLA_VFINFO_LIST requests of rtnetlink that call the same operations.
+ */
+
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <uapi/linux/ovnic.h>
+
+#include "ovnic.h"
+
+/**
+ * ovnic_vf_check_ops - check that the PF driver can do what is requested
+ * @pf: the PF
+ * @data: IFLA_INFO_DATA attributes of the request
+ * @extack: error reporting
+ *
+ * Return: 0 or -EOPNOTSUPP with a message naming the setting.
+ */
+int ovnic_vf_check_ops(struct net_device *pf, struct nlattr *data[],
+		       struct netlink_ext_ack *extack)
+{
+	const struct net_device_ops *ops = pf->netdev_ops;
+
+	if (data[IFLA_OVNIC_VF_VLAN] && !ops->ndo_set_vf_vlan) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVNIC_VF_VLAN],
+				    "PF driver cannot set a VF VLAN");
+		return -EOPNOTSUPP;
+	}
+	if (data[IFLA_OVNIC_VF_SPOOFCHK] && !ops->ndo_set_vf_spoofchk) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVNIC_VF_SPOOFCHK],
+				    "PF driver cannot set VF spoof checking");
+		return -EOPNOTSUPP;
+	}
+	if (data[IFLA_OVNIC_VF_TRUST] && !ops->ndo_set_vf_trust) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVNIC_VF_TRUST],
+				    "PF driver cannot set VF trust");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/**
+ * ovnic_vf_read - read a VF's settings from its PF
+ * @vnic: the VNIC owning the VF
+ * @cfg: the settings
+ *
+ * Return: 0, or a negative error if the PF cannot report them.
+ */
+int ovnic_vf_read(struct ovnic_dev *vnic, struct ovnic_vf_config *cfg)
+{
+	const struct net_device_ops *ops = vnic->pf->netdev_ops;
+	struct ifla_vf_info ivi = {};
+	int err;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->vlan_proto = htons(ETH_P_8021Q);
+	if (!ops->ndo_get_vf_config)
+		return -EOPNOTSUPP;
+
+	/* Drivers fill only what they know; preset the usual defaults. */
+	ivi.vlan_proto = htons(ETH_P_8021Q);
+	ivi.spoofchk = -1;
+	ivi.trusted = -1;
+	err = ops->ndo_get_vf_config(vnic->pf, vnic->vf, &ivi);
+	if (err)
+		return err;
+
+	ether_addr_copy(cfg->mac, ivi.mac);
+	cfg->vlan = ivi.vlan;
+	cfg->qos = ivi.qos;
+	cfg->vlan_proto = ivi.vlan_proto;
+	cfg->spoofchk = ivi.spoofchk == 1;
+	cfg->trust = ivi.trusted == 1;
+	return 0;
+}
+
+/**
+ * ovnic_vf_set_mac - program the VF's MAC address through the PF
+ * @vnic: the VNIC owning the VF
+ * @mac: the address
+ * @extack: error reporting, may be NULL
+ *
+ * Return: 0 or the PF driver's error.
+ */
+int ovnic_vf_set_mac(struct ovnic_dev *vnic, const u8 *mac,
+		     struct netlink_ext_ack *extack)
+{
+	const struct net_device_ops *ops = vnic->pf->netdev_ops;
+	u8 addr[ETH_ALEN];
+	int err;
+
+	if (!ops->ndo_set_vf_mac) {
+		NL_SET_ERR_MSG_MOD(extack, "PF driver cannot set a VF MAC address");
+		return -EOPNOTSUPP;
+	}
+	ether_addr_copy(addr, mac);
+	err = ops->ndo_set_vf_mac(vnic->pf, vnic->vf, addr);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "PF driver refused the VF MAC address");
+		return err;
+	}
+	set_bit(OVNIC_VF_MAC, &vnic->changed);
+	return 0;
+}
+
+/**
+ * ovnic_vf_apply - program the VF settings present in a request
+ * @vnic: the VNIC owning the VF
+ * @data: IFLA_INFO_DATA attributes, checked by ovnic_vf_check_ops()
+ * @extack: error reporting
+ *
+ * Settings applied before a failing one stay applied (and are restored
+ * with the others when the VNIC goes away).
+ *
+ * Return: 0 or the PF driver's error.
+ */
+int ovnic_vf_apply(struct ovnic_dev *vnic, struct nlattr *data[],
+		   struct netlink_ext_ack *extack)
+{
+	const struct net_device_ops *ops = vnic->pf->netdev_ops;
+	struct net_device *pf = vnic->pf;
+	struct nlattr *attr;
+	int err;
+
+	attr = data[IFLA_OVNIC_VF_VLAN];
+	if (attr) {
+		err = ops->ndo_set_vf_vlan(pf, vnic->vf, nla_get_u16(attr), 0,
+					   htons(ETH_P_8021Q));
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "PF driver refused the VF VLAN");
+			return err;
+		}
+		set_bit(OVNIC_VF_VLAN, &vnic->changed);
+	}
+
+	attr = data[IFLA_OVNIC_VF_SPOOFCHK];
+	if (attr) {
+		err = ops->ndo_set_vf_spoofchk(pf, vnic->vf, nla_get_u8(attr));
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "PF driver refused VF spoof checking");
+			return err;
+		}
+		set_bit(OVNIC_VF_SPOOFCHK, &vnic->changed);
+	}
+
+	attr = data[IFLA_OVNIC_VF_TRUST];
+	if (attr) {
+		err = ops->ndo_set_vf_trust(pf, vnic->vf, nla_get_u8(attr));
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "PF driver refused VF trust");
+			return err;
+		}
+		set_bit(OVNIC_VF_TRUST, &vnic->changed);
+	}
+	return 0;
+}
+
+/**
+ * ovnic_vf_restore - put back every VF setting the VNIC changed
+ * @vnic: the VNIC owning the VF
+ *
+ * Best effort: a PF that refuses is reported once in the kernel log.
+ */
+void ovnic_vf_restore(struct ovnic_dev *vnic)
+{
+	const struct net_device_ops *ops = vnic->pf->netdev_ops;
+	struct ovnic_vf_config *orig = &vnic->orig;
+	struct net_device *pf = vnic->pf;
+	int err = 0;
+
+	if (test_and_clear_bit(OVNIC_VF_MAC, &vnic->changed))
+		err |= ops->ndo_set_vf_mac(pf, vnic->vf, orig->mac);
+	if (test_and_clear_bit(OVNIC_VF_VLAN, &vnic->changed))
+		err |= ops->ndo_set_vf_vlan(pf, vnic->vf, orig->vlan, orig->qos,
+					    orig->vlan_proto);
+	if (test_and_clear_bit(OVNIC_VF_SPOOFCHK, &vnic->changed))
+		err |= ops->ndo_set_vf_spoofchk(pf, vnic->vf, orig->spoofchk);
+	if (test_and_clear_bit(OVNIC_VF_TRUST, &vnic->changed))
+		err |= ops->ndo_set_vf_trust(pf, vnic->vf, orig->trust);
+	if (err)
+		netdev_warn(vnic->dev, "PF %s did not restore every setting of VF %u\n",
+			    pf->name, vnic->vf);
+}
