@@ -97,7 +97,7 @@ struct ovnic_vf_config {
  * @list: entry in the module's list of claimed VNICs (RTNL)
  * @orig: VF settings found when the VNIC was created, restored on delete
  * @changed: bitmap of enum ovnic_vf_setting this VNIC changed on the VF
- * @opened_lower: the VNIC brought the VF up and will take it down again
+ * @lower_was_up: the VF was up before the VNIC took it (left up on delete)
  * @claimed: rx_handler and upper link are in place
  * @stats: per-CPU counters
  */
@@ -112,10 +112,18 @@ struct ovnic_dev {
 	struct list_head list;
 	struct ovnic_vf_config orig;
 	unsigned long changed;
-	bool opened_lower;
+	bool lower_was_up;
 	bool claimed;
 	struct ovnic_pcpu_stats __percpu *stats;
 };
+
+/* Point at the offending attribute, with the module's message prefix. */
+#define ovnic_err_attr(extack, attr, msg) do {			\
+	struct netlink_ext_ack *__ext = (extack);		\
+								\
+	NL_SET_BAD_ATTR(__ext, attr);				\
+	NL_SET_ERR_MSG_MOD(__ext, msg);				\
+} while (0)
 
 /* ovnic_device.c */
 extern const struct net_device_ops ovnic_netdev_ops;

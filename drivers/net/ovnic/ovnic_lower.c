@@ -227,18 +227,28 @@ int ovnic_lower_claim(struct ovnic_dev *vnic, struct nlattr *data[],
 	if (err)
 		goto err_restore;
 
-	if (!(lower->flags & IFF_UP)) {
-		err = dev_open(lower, extack);
-		if (err)
-			goto err_restore;
-		vnic->opened_lower = true;
-	}
+	/*
+	 * The VF carries the VNIC's MAC address, so the host must not use it
+	 * as an IPv6 endpoint (its link-local address would collide with the
+	 * VNIC's). A VF that is up is cycled to drop what it configured.
+	 */
+	vnic->lower_was_up = lower->flags & IFF_UP;
+	if (vnic->lower_was_up)
+		dev_close(lower);
+	ovnic_compat_set_no_addrconf(lower, true);
+	err = dev_open(lower, extack);
+	if (err)
+		goto err_addrconf;
 
 	vnic->claimed = true;
 	list_add(&vnic->list, &ovnic_list);
 	ovnic_update_carrier(vnic);
 	return 0;
 
+err_addrconf:
+	ovnic_compat_set_no_addrconf(lower, false);
+	if (vnic->lower_was_up)
+		dev_open(lower, NULL);
 err_restore:
 	ovnic_vf_restore(vnic);
 	netdev_upper_dev_unlink(lower, dev);
@@ -251,8 +261,9 @@ err_rx_handler:
  * ovnic_lower_release - give the VF back
  * @vnic: the VNIC, being unregistered
  *
- * Undoes ovnic_lower_claim(). VF settings and the VF's admin state are
- * restored unless the VF or the PF is going away themselves.
+ * Undoes ovnic_lower_claim(). VF settings, the VF's admin state and its
+ * IPv6 autoconfiguration are restored unless the VF or the PF is going
+ * away themselves.
  */
 void ovnic_lower_release(struct ovnic_dev *vnic)
 {
@@ -271,10 +282,10 @@ void ovnic_lower_release(struct ovnic_dev *vnic)
 		vnic->pf->reg_state == NETREG_REGISTERED;
 	if (alive) {
 		ovnic_vf_restore(vnic);
-		if (vnic->opened_lower)
+		ovnic_compat_set_no_addrconf(lower, false);
+		if (!vnic->lower_was_up)
 			dev_close(lower);
 	}
-	vnic->opened_lower = false;
 }
 
 static void ovnic_lower_mtu_changed(struct ovnic_dev *vnic,

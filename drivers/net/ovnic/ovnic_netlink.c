@@ -40,8 +40,8 @@ static int ovnic_validate(struct nlattr *tb[], struct nlattr *data[],
 	if (tb[IFLA_ADDRESS]) {
 		if (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN ||
 		    !is_valid_ether_addr(nla_data(tb[IFLA_ADDRESS]))) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
-					    "invalid MAC address");
+			ovnic_err_attr(extack, tb[IFLA_ADDRESS],
+				       "invalid MAC address");
 			return -EADDRNOTAVAIL;
 		}
 	}
@@ -74,8 +74,8 @@ static int ovnic_newlink(struct net *src_net, struct net_device *dev,
 
 	pf = __dev_get_by_index(src_net, nla_get_u32(data[IFLA_OVNIC_PF]));
 	if (!pf) {
-		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVNIC_PF],
-				    "PF device not found");
+		ovnic_err_attr(extack, data[IFLA_OVNIC_PF],
+			       "PF device not found");
 		return -ENODEV;
 	}
 	lower = ovnic_lower_find(pf, nla_get_u32(data[IFLA_OVNIC_VF]), extack);

@@ -29,18 +29,18 @@ int ovnic_vf_check_ops(struct net_device *pf, struct nlattr *data[],
 	const struct net_device_ops *ops = pf->netdev_ops;
 
 	if (data[IFLA_OVNIC_VF_VLAN] && !ops->ndo_set_vf_vlan) {
-		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVNIC_VF_VLAN],
-				    "PF driver cannot set a VF VLAN");
+		ovnic_err_attr(extack, data[IFLA_OVNIC_VF_VLAN],
+			       "PF driver cannot set a VF VLAN");
 		return -EOPNOTSUPP;
 	}
 	if (data[IFLA_OVNIC_VF_SPOOFCHK] && !ops->ndo_set_vf_spoofchk) {
-		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVNIC_VF_SPOOFCHK],
-				    "PF driver cannot set VF spoof checking");
+		ovnic_err_attr(extack, data[IFLA_OVNIC_VF_SPOOFCHK],
+			       "PF driver cannot set VF spoof checking");
 		return -EOPNOTSUPP;
 	}
 	if (data[IFLA_OVNIC_VF_TRUST] && !ops->ndo_set_vf_trust) {
-		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVNIC_VF_TRUST],
-				    "PF driver cannot set VF trust");
+		ovnic_err_attr(extack, data[IFLA_OVNIC_VF_TRUST],
+			       "PF driver cannot set VF trust");
 		return -EOPNOTSUPP;
 	}
 	return 0;
@@ -134,8 +134,8 @@ int ovnic_vf_apply(struct ovnic_dev *vnic, struct nlattr *data[],
 		err = ops->ndo_set_vf_vlan(pf, vnic->vf, nla_get_u16(attr), 0,
 					   htons(ETH_P_8021Q));
 		if (err) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "PF driver refused the VF VLAN");
+			ovnic_err_attr(extack, attr,
+				       "PF driver refused the VF VLAN");
 			return err;
 		}
 		set_bit(OVNIC_VF_VLAN, &vnic->changed);
@@ -145,8 +145,8 @@ int ovnic_vf_apply(struct ovnic_dev *vnic, struct nlattr *data[],
 	if (attr) {
 		err = ops->ndo_set_vf_spoofchk(pf, vnic->vf, nla_get_u8(attr));
 		if (err) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "PF driver refused VF spoof checking");
+			ovnic_err_attr(extack, attr,
+				       "PF driver refused VF spoof checking");
 			return err;
 		}
 		set_bit(OVNIC_VF_SPOOFCHK, &vnic->changed);
@@ -156,8 +156,8 @@ int ovnic_vf_apply(struct ovnic_dev *vnic, struct nlattr *data[],
 	if (attr) {
 		err = ops->ndo_set_vf_trust(pf, vnic->vf, nla_get_u8(attr));
 		if (err) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "PF driver refused VF trust");
+			ovnic_err_attr(extack, attr,
+				       "PF driver refused VF trust");
 			return err;
 		}
 		set_bit(OVNIC_VF_TRUST, &vnic->changed);
