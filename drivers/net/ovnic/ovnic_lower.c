@@ -103,7 +103,8 @@ int ovnic_lower_check_free(struct net_device *lower,
 		NL_SET_ERR_MSG_MOD(extack, "VF is already used by another VNIC");
 		return -EBUSY;
 	}
-	if (upper || netdev_is_rx_handler_busy(lower)) {
+	if (upper || netdev_is_rx_handler_busy(lower) ||
+	    netdev_has_any_upper_dev(lower)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "VF is already used by another upper device (bridge, bond, macvlan, ...)");
 		return -EBUSY;
@@ -298,6 +299,19 @@ static void ovnic_lower_mtu_changed(struct ovnic_dev *vnic,
 		dev_set_mtu(dev, lower->mtu);
 }
 
+/* An owned VF takes no other upper device (VLAN, bridge, bond, ...). */
+static int ovnic_lower_refuse_upper(struct ovnic_dev *vnic, void *ptr)
+{
+	struct netdev_notifier_changeupper_info *info = ptr;
+	struct netlink_ext_ack *extack;
+
+	if (!info->linking || info->upper_dev == vnic->dev)
+		return NOTIFY_DONE;
+	extack = netdev_notifier_info_to_extack(&info->info);
+	NL_SET_ERR_MSG_MOD(extack, "the VF is owned by a VNIC");
+	return notifier_from_errno(-EBUSY);
+}
+
 static int ovnic_netdev_event(struct notifier_block *nb,
 			      unsigned long event, void *ptr)
 {
@@ -313,6 +327,7 @@ static int ovnic_netdev_event(struct notifier_block *nb,
 	case NETDEV_CHANGEMTU:
 	case NETDEV_FEAT_CHANGE:
 	case NETDEV_PRE_TYPE_CHANGE:
+	case NETDEV_PRECHANGEUPPER:
 	case NETDEV_UNREGISTER:
 		break;
 	default:
@@ -330,6 +345,10 @@ static int ovnic_netdev_event(struct notifier_block *nb,
 			/* The VNIC is Ethernet, so must its VF stay. */
 			if (dev == lower)
 				ret = notifier_from_errno(-EBUSY);
+			break;
+		case NETDEV_PRECHANGEUPPER:
+			if (dev == lower)
+				ret = ovnic_lower_refuse_upper(vnic, ptr);
 			break;
 		case NETDEV_UNREGISTER:
 			/* Also sent when @dev moves to another namespace. */
