@@ -1,0 +1,978 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers of the ovnic selftests. Sourced by every ovnic_*.sh test:
+#
+#	source "$(dirname "$(readlink -f "$0")")/lib.sh"
+#
+# The tests run inside the VM (scripts/vm.sh), as root, on the topology of
+# scripts/topology.sh: PFs pfa0/pfa1 (+ VFs pfa0vf0, pfa0vf1, ...) in the
+# init netns, PFs pfb0/pfb1 and their VFs in netns hvb, wire 0 between pfa0
+# and pfb0, wire 1 between pfa1 and pfb1, two VFs per PF.
+#
+# Reporting: a test case sets RET/RETMSG through check_err/check_fail (or
+# the assert helpers below) and ends with log_test "description". The exit
+# trap runs the deferred cleanups, restores the topology and exits with the
+# kselftest code: KSFT_FAIL if any case failed, KSFT_SKIP if every case was
+# skipped, KSFT_PASS otherwise.
+
+export LC_ALL=C
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+: "${OVNIC_ROOT:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+: "${IP_LIB_DIR:=$OVNIC_ROOT/tools/iproute2}"
+export OVNIC_ROOT IP_LIB_DIR
+: "${OVNIC_KO:=}"
+: "${OVNIC_VERBOSE:=0}"
+
+OVNIC_SELFTESTS=$OVNIC_ROOT/selftests
+OVNIC_NL=$OVNIC_SELFTESTS/ovnic_nl.py
+TOPOLOGY=$OVNIC_ROOT/scripts/topology.sh
+QEMU_MONITOR=$OVNIC_ROOT/scripts/qemu-monitor.sh
+
+# Topology of the conventions.
+HVB=hvb
+PFS_A="pfa0 pfa1"
+PFS_B="pfb0 pfb1"
+NUM_VFS=2
+
+if [ -x /usr/bin/python3 ]; then
+	PYTHON=/usr/bin/python3
+else
+	PYTHON=python3
+fi
+
+# Timeouts (seconds). A VF needs 3-4 s after "up" for carrier under TCG.
+CARRIER_TIMEOUT=${CARRIER_TIMEOUT:-15}
+DEV_TIMEOUT=${DEV_TIMEOUT:-20}
+
+TEST_NAME=$(basename "$0" .sh)
+RET=0
+RETMSG=""
+NUM_PASS=0
+NUM_FAIL=0
+NUM_SKIP=0
+OVNIC_DEFER=()
+OVNIC_DEFER_SCOPES=()
+OVNIC_TEST_START=$SECONDS
+
+##############################################################################
+# Logging and per-case results
+
+log_info()
+{
+	echo "# $*"
+}
+
+log_verbose()
+{
+	[ "$OVNIC_VERBOSE" = 1 ] && echo "#   $*"
+	return 0
+}
+
+# check_err ERR MSG: the case fails when ERR is not 0.
+check_err()
+{
+	local err=$1
+	local msg=$2
+
+	if [ "$err" -ne 0 ]; then
+		RET=1
+		RETMSG="${RETMSG:+$RETMSG; }$msg"
+	fi
+}
+
+# check_fail ERR MSG: the case fails when ERR is 0 (something that had to
+# fail succeeded).
+check_fail()
+{
+	local err=$1
+	local msg=$2
+
+	if [ "$err" -eq 0 ]; then
+		RET=1
+		RETMSG="${RETMSG:+$RETMSG; }$msg"
+	fi
+}
+
+# fail MSG: record a failure of the current case.
+fail()
+{
+	check_err 1 "$1"
+}
+
+log_test()
+{
+	local name=$1
+
+	if [ "$RET" -ne 0 ]; then
+		printf "TEST: %-68s [FAIL]\n" "$name"
+		echo "#	$RETMSG"
+		NUM_FAIL=$((NUM_FAIL + 1))
+	else
+		printf "TEST: %-68s [ OK ]\n" "$name"
+		NUM_PASS=$((NUM_PASS + 1))
+	fi
+	RET=0
+	RETMSG=""
+}
+
+log_test_skip()
+{
+	local name=$1
+	local why=$2
+
+	printf "TEST: %-68s [SKIP]\n" "$name"
+	[ -n "$why" ] && echo "#	$why"
+	NUM_SKIP=$((NUM_SKIP + 1))
+	RET=0
+	RETMSG=""
+}
+
+# Compare two values; record a failure with a readable message.
+check_eq()
+{
+	local what=$1
+	local got=$2
+	local want=$3
+
+	[ "$got" = "$want" ] || fail "$what: got '$got', expected '$want'"
+}
+
+check_ne()
+{
+	local what=$1
+	local got=$2
+	local bad=$3
+
+	[ "$got" != "$bad" ] || fail "$what: got '$got', expected anything else"
+}
+
+# check_ge WHAT GOT MIN (integers)
+check_ge()
+{
+	local what=$1
+	local got=$2
+	local min=$3
+
+	if ! [[ "$got" =~ ^[0-9]+$ ]] || [ "$got" -lt "$min" ]; then
+		fail "$what: got '$got', expected >= $min"
+	fi
+}
+
+##############################################################################
+# Cleanup: a stack of commands run in reverse order (per scope and at exit)
+
+# defer CMD [ARGS...]: run CMD at the end of the current scope (or at exit).
+defer()
+{
+	OVNIC_DEFER+=("$(printf '%q ' "$@")")
+}
+
+defer_scope_push()
+{
+	OVNIC_DEFER_SCOPES+=("${#OVNIC_DEFER[@]}")
+}
+
+__defer_run_to()
+{
+	local stop=$1
+	local i
+
+	for ((i = ${#OVNIC_DEFER[@]} - 1; i >= stop; i--)); do
+		log_verbose "cleanup: ${OVNIC_DEFER[$i]}"
+		eval "${OVNIC_DEFER[$i]}" >/dev/null 2>&1
+		unset "OVNIC_DEFER[$i]"
+	done
+	OVNIC_DEFER=("${OVNIC_DEFER[@]}")
+}
+
+# defer_scope_pop: run (in reverse) what was deferred since the last push.
+defer_scope_pop()
+{
+	local n=${#OVNIC_DEFER_SCOPES[@]}
+	local stop=0
+
+	if [ "$n" -gt 0 ]; then
+		stop=${OVNIC_DEFER_SCOPES[$((n - 1))]}
+		unset "OVNIC_DEFER_SCOPES[$((n - 1))]"
+		OVNIC_DEFER_SCOPES=("${OVNIC_DEFER_SCOPES[@]}")
+	fi
+	__defer_run_to "$stop"
+}
+
+defer_run_all()
+{
+	__defer_run_to 0
+	OVNIC_DEFER_SCOPES=()
+}
+
+##############################################################################
+# Namespaces, waiting, JSON
+
+# nsrun NS CMD...: run CMD in netns NS ("" or "-" = the init netns).
+nsrun()
+{
+	local ns=$1
+	shift
+
+	if [ -z "$ns" ] || [ "$ns" = "-" ]; then
+		"$@"
+	else
+		ip netns exec "$ns" "$@"
+	fi
+}
+
+# ipns NS ARGS...: "ip" in netns NS.
+ipns()
+{
+	local ns=$1
+	shift
+
+	if [ -z "$ns" ] || [ "$ns" = "-" ]; then
+		ip "$@"
+	else
+		ip -n "$ns" "$@"
+	fi
+}
+
+in_hvb()
+{
+	ip netns exec "$HVB" "$@"
+}
+
+now_ms()
+{
+	local t=${EPOCHREALTIME/./}
+
+	echo $((t / 1000))
+}
+
+# wait_until TIMEOUT_S CMD...: poll CMD every 0.1 s until it succeeds.
+# Returns 1 on timeout. WAIT_MS holds how long it took.
+export WAIT_MS=0
+wait_until()
+{
+	local timeout_ms=$(($1 * 1000))
+	shift
+	local start
+	local now
+
+	start=$(now_ms)
+	while true; do
+		if "$@" >/dev/null 2>&1; then
+			now=$(now_ms)
+			WAIT_MS=$((now - start))
+			return 0
+		fi
+		now=$(now_ms)
+		if [ $((now - start)) -gt "$timeout_ms" ]; then
+			WAIT_MS=$((now - start))
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# Negation usable by wait_until.
+not()
+{
+	! "$@"
+}
+
+# python helpers over JSON given on stdin
+# shellcheck disable=SC2016
+__OVNIC_PY='
+import json, sys
+
+def onoff(v):
+    if isinstance(v, bool):
+        return "on" if v else "off"
+    if isinstance(v, int):
+        return "on" if v else "off"
+    return str(v)
+
+def out(v):
+    if v is None:
+        sys.exit(1)
+    if isinstance(v, bool):
+        print("true" if v else "false")
+    elif isinstance(v, (dict, list)):
+        print(json.dumps(v))
+    else:
+        print(v)
+
+cmd = sys.argv[1]
+raw = sys.stdin.read()
+try:
+    d = json.loads(raw) if raw.strip() else []
+except ValueError:
+    sys.exit(2)
+
+if cmd == "get":
+    try:
+        v = eval(sys.argv[2], {"d": d, "onoff": onoff})
+    except (KeyError, IndexError, TypeError, ValueError):
+        sys.exit(1)
+    out(v)
+elif cmd == "vf":
+    # stdin: ip -j link show PF; argv: VF index, key (mac vlan spoofchk trust)
+    vf, key = int(sys.argv[2]), sys.argv[3]
+    for e in (d[0].get("vfinfo_list") or []) if d else []:
+        if int(e.get("vf", -1)) != vf:
+            continue
+        if key == "mac":
+            out(e.get("address", e.get("mac")))
+        elif key == "vlan":
+            v = 0
+            if e.get("vlan_list"):
+                v = e["vlan_list"][0].get("vlan", 0)
+            elif e.get("vlan") is not None:
+                v = e["vlan"]
+            out(v)
+        elif key in ("spoofchk", "trust"):
+            out(onoff(e.get(key)))
+        elif key == "all":
+            v = 0
+            if e.get("vlan_list"):
+                v = e["vlan_list"][0].get("vlan", 0)
+            elif e.get("vlan") is not None:
+                v = e["vlan"]
+            print("mac=%s vlan=%s spoofchk=%s trust=%s" %
+                  (e.get("address", e.get("mac")), v,
+                   onoff(e.get("spoofchk")), onoff(e.get("trust"))))
+        else:
+            out(e.get(key))
+        sys.exit(0)
+    sys.exit(1)
+elif cmd == "kind":
+    # stdin: ip -j -d link show; argv: kind -> names of links of that kind
+    for e in d:
+        if (e.get("linkinfo") or {}).get("info_kind") == sys.argv[2]:
+            print(e["ifname"])
+elif cmd == "data":
+    # stdin: ip -j -d link show DEV; argv: key of info_data, normalized
+    try:
+        v = d[0]["linkinfo"]["info_data"][sys.argv[2]]
+    except (KeyError, IndexError, TypeError):
+        sys.exit(1)
+    if sys.argv[2] in ("spoofchk", "trust"):
+        v = onoff(v)
+    out(v)
+elif cmd == "iperf3":
+    # stdin: iperf3 -J; prints "<bits/s received> <bytes sent> <bytes received>"
+    e = d.get("end", {}) if isinstance(d, dict) else {}
+    if "error" in d:
+        print("iperf3 error: " + d["error"], file=sys.stderr)
+    s, r = e.get("sum_sent", {}), e.get("sum_received", {})
+    if not r:
+        sys.exit(1)
+    print("%d %d %d" % (r.get("bits_per_second", 0), s.get("bytes", 0), r.get("bytes", 0)))
+'
+
+# json_get EXPR < JSON: print eval(EXPR) over "d" (the parsed JSON).
+json_get()
+{
+	"$PYTHON" -S -c "$__OVNIC_PY" get "$1"
+}
+
+# link_json DEV [NS]
+link_json()
+{
+	ipns "$2" -j -d link show dev "$1" 2>/dev/null
+}
+
+# link_get DEV EXPR [NS]: e.g. link_get vn0 'd[0]["mtu"]'
+link_get()
+{
+	link_json "$1" "$3" | json_get "$2"
+}
+
+dev_exists()
+{
+	ipns "$2" link show dev "$1" >/dev/null 2>&1
+}
+
+dev_gone()
+{
+	! dev_exists "$@"
+}
+
+dev_ifindex()
+{
+	link_get "$1" 'd[0]["ifindex"]' "$2"
+}
+
+dev_mac()
+{
+	link_get "$1" 'd[0]["address"]' "$2"
+}
+
+dev_mtu()
+{
+	link_get "$1" 'd[0]["mtu"]' "$2"
+}
+
+dev_operstate()
+{
+	link_get "$1" 'd[0]["operstate"]' "$2"
+}
+
+# dev_master DEV [NS]: name of the upper device (fails when none)
+dev_master()
+{
+	link_get "$1" 'd[0]["master"]' "$2"
+}
+
+dev_has_master()
+{
+	dev_master "$@" >/dev/null
+}
+
+# dev_has_flag DEV FLAG [NS]
+dev_has_flag()
+{
+	link_json "$1" "$3" | json_get "True if \"$2\" in d[0][\"flags\"] else None" >/dev/null
+}
+
+dev_is_up()
+{
+	dev_has_flag "$1" UP "$2"
+}
+
+# Carrier as user space sees it (what LOWER_UP in the flags shows): sysfs
+# "carrier" reads 1 only for a running device with carrier. Read directly
+# (no JSON parsing) to poll fast.
+dev_carrier()
+{
+	[ "$(nsrun "$2" cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ]
+}
+
+dev_no_carrier()
+{
+	dev_exists "$1" "$2" && ! dev_carrier "$1" "$2"
+}
+
+wait_dev()
+{
+	wait_until "${3:-$DEV_TIMEOUT}" dev_exists "$1" "$2"
+}
+
+wait_dev_gone()
+{
+	wait_until "${3:-$DEV_TIMEOUT}" dev_gone "$1" "$2"
+}
+
+wait_carrier()
+{
+	wait_until "${3:-$CARRIER_TIMEOUT}" dev_carrier "$1" "$2"
+}
+
+wait_no_carrier()
+{
+	wait_until "${3:-$CARRIER_TIMEOUT}" dev_no_carrier "$1" "$2"
+}
+
+# sysfs of a device in netns NS
+dev_sysfs()
+{
+	local dev=$1
+	local ns=$2
+	local file=$3
+
+	nsrun "$ns" cat "/sys/class/net/$dev/$file" 2>/dev/null
+}
+
+# PCI address of the device behind DEV
+dev_pci()
+{
+	nsrun "$2" readlink -f "/sys/class/net/$1/device" 2>/dev/null | xargs -r basename
+}
+
+# PCI address of VF K of PF (from the PF's virtfnK link)
+pf_vf_pci()
+{
+	nsrun "$3" readlink -f "/sys/class/net/$1/device/virtfn$2" 2>/dev/null | xargs -r basename
+}
+
+tx_queues()
+{
+	nsrun "$2" sh -c "ls -d /sys/class/net/$1/queues/tx-* 2>/dev/null | wc -l"
+}
+
+rx_queues()
+{
+	nsrun "$2" sh -c "ls -d /sys/class/net/$1/queues/rx-* 2>/dev/null | wc -l"
+}
+
+# Links of kind ovnic in NS (names, one a line)
+ovnic_links()
+{
+	ipns "$1" -j -d link show 2>/dev/null | "$PYTHON" -S -c "$__OVNIC_PY" kind ovnic
+}
+
+# ovnic_data DEV KEY [NS]: info_data KEY of "ip -d -j link show DEV"
+# (spoofchk/trust normalized to on/off)
+ovnic_data()
+{
+	link_json "$1" "$3" | "$PYTHON" -S -c "$__OVNIC_PY" data "$2"
+}
+
+# vf_get PF VF KEY [NS]: the PF's view of VF (KEY: mac vlan spoofchk trust)
+vf_get()
+{
+	ipns "$4" -j link show dev "$1" 2>/dev/null | "$PYTHON" -S -c "$__OVNIC_PY" vf "$2" "$3"
+}
+
+# vf_snapshot PF VF [NS]: "mac=.. vlan=.. spoofchk=.. trust=.." as the PF
+# reports it, plus the VF netdev's admin state and upper device.
+vf_snapshot()
+{
+	local pf=$1
+	local vf=$2
+	local ns=$3
+	local vfdev=${pf}vf${vf}
+	local s
+	local up=down
+	local master
+
+	s=$(vf_get "$pf" "$vf" all "$ns") || s="no-vfinfo"
+	dev_is_up "$vfdev" "$ns" && up=up
+	master=$(dev_master "$vfdev" "$ns") || master=none
+	echo "$s admin=$up master=$master"
+}
+
+##############################################################################
+# ethtool
+
+# ethtool_stat DEV NAME [NS]: value of counter NAME of ethtool -S DEV
+ethtool_stat()
+{
+	nsrun "$3" ethtool -S "$1" 2>/dev/null |
+		awk -v n="$2" '{ k = $1; sub(":$", "", k) } k == n { print $2; f = 1 } END { exit !f }'
+}
+
+# ethtool_stat_sum DEV ERE [NS]: sum of the counters whose names match ERE
+ethtool_stat_sum()
+{
+	nsrun "$3" ethtool -S "$1" 2>/dev/null |
+		awk -v re="$2" '{ k = $1; sub(":$", "", k) } k ~ re { s += $2; f = 1 }
+			END { if (!f) exit 1; printf "%d\n", s }'
+}
+
+# ethtool_feature DEV FEATURE [NS]: "on", "off", with " [fixed]" when fixed
+ethtool_feature()
+{
+	nsrun "$3" ethtool -k "$1" 2>/dev/null |
+		awk -v f="$2" -F': ' '$1 == f { print $2; found = 1 } END { exit !found }'
+}
+
+# link_stat DEV rx|tx bytes|packets [NS]: from ip -s (stats64)
+link_stat()
+{
+	ipns "$4" -j -s link show dev "$1" 2>/dev/null |
+		json_get "d[0][\"stats64\"][\"$2\"][\"$3\"]"
+}
+
+##############################################################################
+# Assertions on commands
+
+# run_capture CMD...: run CMD, keep its stderr in CMD_ERR and stdout in
+# CMD_OUT, return its status.
+export CMD_OUT=""
+export CMD_ERR=""
+run_capture()
+{
+	local errf
+	local rc
+
+	errf=$(mktemp)
+	CMD_OUT=$("$@" 2>"$errf")
+	rc=$?
+	CMD_ERR=$(cat "$errf")
+	rm -f "$errf"
+	return $rc
+}
+
+# check_cmd CMD...: the command must succeed (its stderr goes to RETMSG).
+check_cmd()
+{
+	if ! run_capture "$@"; then
+		fail "'$*' failed: ${CMD_ERR:-no message}"
+		return 1
+	fi
+	return 0
+}
+
+# check_cmd_fails ERE CMD...: the command must fail and its stderr must match
+# the extended regular expression ERE (the extack message, usually).
+check_cmd_fails()
+{
+	local pat=$1
+	shift
+
+	if run_capture "$@"; then
+		fail "'$*' succeeded, it had to fail with '$pat'"
+		return 1
+	fi
+	log_verbose "stderr: $CMD_ERR"
+	if ! grep -qE -- "$pat" <<<"$CMD_ERR"; then
+		fail "'$*' failed as expected, but its message '$CMD_ERR' lacks '$pat'"
+		return 1
+	fi
+	return 0
+}
+
+# ovnic_nl ARGS...: raw rtnetlink request (see ovnic_nl.py)
+ovnic_nl()
+{
+	"$PYTHON" "$OVNIC_NL" "$@"
+}
+
+##############################################################################
+# VNICs
+
+# vnic_add [-n NS] NAME PF VF [address MAC] [mtu N] [vlan V] [spoofchk on|off]
+#	[trust on|off]
+# Creates the VNIC in NS (the PF's netns) and defers its deletion.
+vnic_add()
+{
+	local ns=""
+	local name
+	local pf
+	local vf
+	local pre=()
+	local post=()
+
+	if [ "$1" = "-n" ]; then
+		ns=$2
+		shift 2
+	fi
+	name=$1
+	pf=$2
+	vf=$3
+	shift 3
+	while [ $# -ge 2 ]; do
+		case $1 in
+		address|mtu|txqueuelen)
+			pre+=("$1" "$2")
+			;;
+		*)
+			post+=("$1" "$2")
+			;;
+		esac
+		shift 2
+	done
+	defer vnic_del "$name" "$ns"
+	run_capture ipns "$ns" link add "$name" "${pre[@]}" type ovnic pf "$pf" vf "$vf" "${post[@]}"
+}
+
+# vnic_del NAME [NS]: delete if present (quiet)
+vnic_del()
+{
+	ipns "$2" link del dev "$1" >/dev/null 2>&1
+	return 0
+}
+
+# vnic_up NAME [NS]: set up and wait for carrier
+vnic_up()
+{
+	ipns "$2" link set dev "$1" up && wait_carrier "$1" "$2"
+}
+
+# addr_add DEV NS ADDR...: add addresses (IPv6 ones nodad)
+addr_add()
+{
+	local dev=$1
+	local ns=$2
+	local a
+
+	shift 2
+	for a in "$@"; do
+		if [[ "$a" == *:* ]]; then
+			ipns "$ns" addr add "$a" dev "$dev" nodad || return 1
+		else
+			ipns "$ns" addr add "$a" dev "$dev" || return 1
+		fi
+	done
+}
+
+# Delete every VNIC left in the known namespaces.
+vnic_del_all()
+{
+	local ns
+	local d
+
+	for ns in - "$HVB" $(ip netns list 2>/dev/null | awk '/^tenant/ { print $1 }'); do
+		for d in $(ovnic_links "$ns"); do
+			ipns "$ns" link del dev "$d" 2>/dev/null
+		done
+	done
+	return 0
+}
+
+##############################################################################
+# Traffic
+
+# ping_ok NS DST [COUNT]: COUNT (3) replies within 15 s
+ping_ok()
+{
+	local ns=$1
+	local dst=$2
+	local count=${3:-3}
+	local fam=-4
+
+	[[ "$dst" == *:* ]] && fam=-6
+	nsrun "$ns" ping "$fam" -q -c "$count" -i 0.2 -w 15 "$dst" >/dev/null 2>&1
+}
+
+# check_ping NS DST: a case check
+check_ping()
+{
+	ping_ok "$1" "$2" "$3" || fail "ping from ${1:-init} to $2 failed"
+}
+
+# bg_start NS CMD...: start CMD in the background in NS, defer its kill.
+# BG_PID is its pid.
+BG_PID=""
+bg_start()
+{
+	local ns=$1
+
+	shift
+	if [ -z "$ns" ] || [ "$ns" = "-" ]; then
+		"$@" >/dev/null 2>&1 &
+	else
+		ip netns exec "$ns" "$@" >/dev/null 2>&1 &
+	fi
+	BG_PID=$!
+	defer bg_stop "$BG_PID"
+}
+
+bg_stop()
+{
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+# iperf3_server NS PORT: iperf3 server, bounded to 5 minutes
+iperf3_server()
+{
+	local ns=$1
+	local port=${2:-5201}
+
+	bg_start "$ns" timeout 300 iperf3 -s -p "$port"
+	wait_until 15 nsrun "$ns" sh -c "ss -ltn | grep -q ':$port '"
+}
+
+# iperf3_client NS DST PORT SECS [iperf3 args]: prints
+# "<bits/s> <bytes sent> <bytes received>" (as the receiver saw them)
+iperf3_client()
+{
+	local ns=$1
+	local dst=$2
+	local port=$3
+	local secs=$4
+	local js
+
+	shift 4
+	js=$(nsrun "$ns" timeout $((secs + 30)) iperf3 -c "$dst" -p "$port" -t "$secs" -J "$@" 2>&1)
+	"$PYTHON" -S -c "$__OVNIC_PY" iperf3 <<<"$js"
+}
+
+##############################################################################
+# Kernel log
+
+KMSG_MARK=0
+dmesg_mark()
+{
+	KMSG_MARK=$(dmesg | wc -l)
+}
+
+dmesg_new()
+{
+	local n
+
+	n=$(dmesg | wc -l)
+	if [ "$n" -lt "$KMSG_MARK" ]; then
+		dmesg
+	else
+		dmesg | tail -n +$((KMSG_MARK + 1))
+	fi
+}
+
+KERNEL_SPLAT='WARNING:|BUG:|Oops|general protection|refcount_t:|unregister_netdevice: waiting|waiting for .* to become free|KASAN|possible circular|possible recursive|sleeping function called|corruption|use-after-free|Call Trace'
+
+# check_dmesg_clean: no kernel warning since the last dmesg_mark
+check_dmesg_clean()
+{
+	local bad
+
+	bad=$(dmesg_new | grep -E "$KERNEL_SPLAT" | head -n 5)
+	[ -z "$bad" ] || fail "kernel log: $(tr '\n' '|' <<<"$bad")"
+}
+
+##############################################################################
+# Module, topology, QEMU monitor
+
+ovnic_module_loaded()
+{
+	[ -d /sys/module/ovnic ]
+}
+
+ovnic_module_load()
+{
+	ovnic_module_loaded && return 0
+	if [ -z "$OVNIC_KO" ] || [ ! -e "$OVNIC_KO" ]; then
+		log_info "OVNIC_KO ('$OVNIC_KO') not found"
+		return 1
+	fi
+	insmod "$OVNIC_KO"
+}
+
+qemu_monitor()
+{
+	"$QEMU_MONITOR" "$*"
+}
+
+# topology_ok: prints what is missing, fails when something is.
+topology_ok()
+{
+	local ok=0
+	local pf
+	local ns
+	local k
+	local n
+
+	for pf in $PFS_A $PFS_B; do
+		ns=""
+		[[ "$pf" == pfb* ]] && ns=$HVB
+		if ! dev_exists "$pf" "$ns"; then
+			echo "missing PF $pf"
+			ok=1
+			continue
+		fi
+		n=$(nsrun "$ns" cat "/sys/class/net/$pf/device/sriov_numvfs" 2>/dev/null)
+		[ "$n" = "$NUM_VFS" ] || { echo "$pf has sriov_numvfs=$n"; ok=1; }
+		for ((k = 0; k < NUM_VFS; k++)); do
+			dev_exists "$pf"vf$k "$ns" || { echo "missing VF ${pf}vf$k"; ok=1; }
+		done
+	done
+	return $ok
+}
+
+topology_up()
+{
+	"$TOPOLOGY" up
+}
+
+# topology_restore: bring the topology back to the conventions' state.
+topology_restore()
+{
+	topology_ok >/dev/null && return 0
+	topology_up >/dev/null 2>&1
+	wait_until 60 topology_ok
+}
+
+##############################################################################
+# Test life cycle
+
+ovnic_exit()
+{
+	local rc=$?
+	local missing
+	local left
+
+	trap - EXIT INT TERM
+	defer_run_all
+	# Safety net: leave the conventions' topology to the next test.
+	left=$(for ns in - "$HVB"; do ovnic_links "$ns"; done | tr '\n' ' ')
+	if [ -n "${left// /}" ]; then
+		echo "# warning: VNICs left behind: $left (deleting)"
+		vnic_del_all
+	fi
+	for ns in $(ip netns list 2>/dev/null | awk '/^tenant/ { print $1 }'); do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	if ! ovnic_module_loaded; then
+		echo "# warning: ovnic module not loaded at exit, loading it"
+		ovnic_module_load
+	fi
+	if ! missing=$(topology_ok); then
+		echo "# restoring topology: $(tr '\n' ' ' <<<"$missing")"
+		topology_up >/dev/null 2>&1
+		wait_until 60 topology_ok || echo "# warning: topology not restored: $(topology_ok | tr '\n' ' ')"
+	fi
+
+	echo "# $TEST_NAME: $NUM_PASS passed, $NUM_FAIL failed, $NUM_SKIP skipped" \
+		"in $((SECONDS - OVNIC_TEST_START)) s"
+	if [ "$NUM_FAIL" -gt 0 ]; then
+		exit $KSFT_FAIL
+	elif [ "$NUM_PASS" -eq 0 ] && [ "$NUM_SKIP" -gt 0 ]; then
+		exit $KSFT_SKIP
+	elif [ "$NUM_PASS" -eq 0 ]; then
+		# nothing ran: the test itself broke
+		[ "$rc" -ne 0 ] && exit $KSFT_FAIL
+		exit $KSFT_SKIP
+	fi
+	exit $KSFT_PASS
+}
+
+# ovnic_init: common preconditions of every test; skips when the
+# environment cannot run it, restores what a previous test left.
+ovnic_init()
+{
+	local c
+	local missing
+
+	if [ "$(id -u)" != 0 ]; then
+		echo "# SKIP: must run as root (inside the VM)"
+		exit $KSFT_SKIP
+	fi
+	for c in ip ethtool "$PYTHON" ping; do
+		command -v "$c" >/dev/null || { echo "# SKIP: $c not found"; exit $KSFT_SKIP; }
+	done
+	if ! ovnic_module_loaded && ! ovnic_module_load; then
+		echo "# SKIP: ovnic module not loaded and OVNIC_KO unusable"
+		exit $KSFT_SKIP
+	fi
+	if [ ! -e "$IP_LIB_DIR/link_ovnic.so" ]; then
+		echo "# SKIP: ip plugin $IP_LIB_DIR/link_ovnic.so not built"
+		exit $KSFT_SKIP
+	fi
+	trap ovnic_exit EXIT
+	trap 'NUM_FAIL=$((NUM_FAIL + 1)); echo "# interrupted"; exit $KSFT_FAIL' INT TERM
+	if [ -n "$(ovnic_links -)$(ovnic_links "$HVB")" ]; then
+		echo "# warning: VNICs left by an earlier test, deleting them"
+		vnic_del_all
+	fi
+	if ! missing=$(topology_ok); then
+		echo "# topology incomplete at start ($(tr '\n' ' ' <<<"$missing")), restoring"
+		topology_up >/dev/null 2>&1
+		if ! wait_until 60 topology_ok; then
+			echo "# FAIL: topology cannot be restored: $(topology_ok | tr '\n' ' ')"
+			exit $KSFT_FAIL
+		fi
+	fi
+	dmesg_mark
+	log_info "$TEST_NAME on $(uname -r)"
+}
+
+# load_module NAME [PARAMS]: the kernel's module autoloader cannot reach
+# modprobe from inside the VM's chroot, so tests load what they need.
+load_module()
+{
+	[ -d "/sys/module/$1" ] && return 0
+	modprobe -q "$@" 2>/dev/null
+}
+
+# require_cmd CMD: skip the whole test without it
+require_cmd()
+{
+	command -v "$1" >/dev/null || { echo "# SKIP: $1 not found"; exit $KSFT_SKIP; }
+}
