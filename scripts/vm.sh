@@ -256,6 +256,12 @@ mount -t 9p -o \$O9P,ro,cache=loose ovnicrepo "\$R\$ROOT" || fail "cannot mount 
 mount -t proc proc \$R/proc
 mount -t sysfs sysfs \$R/sys
 mount -t devtmpfs devtmpfs \$R/dev
+# The kernel runs its module loader from this root, not the chroot's:
+# hand its requests (ip link add type vlan, bridge, ...) to the host's
+# modprobe and module tree.
+printf '#!/bin/busybox sh\nexec chroot %s /sbin/modprobe "\$@"\n' \$R >/bin/chroot-modprobe
+chmod 755 /bin/chroot-modprobe
+echo /bin/chroot-modprobe >/proc/sys/kernel/modprobe
 export OVNIC_ROOT="\$ROOT" OVNIC_RESULTS=\$RES
 chroot \$R /bin/bash "\$ROOT/scripts/vm-guest.sh"
 echo "ovnic-vm init: guest script exited with \$?"
