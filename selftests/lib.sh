@@ -89,13 +89,7 @@ check_err()
 # fail succeeded).
 check_fail()
 {
-	local err=$1
-	local msg=$2
-
-	if [ "$err" -eq 0 ]; then
-		RET=1
-		RETMSG="${RETMSG:+$RETMSG; }$msg"
-	fi
+	check_err "$(($1 == 0))" "$2"
 }
 
 # fail MSG: record a failure of the current case.

@@ -42,6 +42,18 @@ before_mac=${before_mac%% *}
 vf_mtu=$(dev_mtu "$VFDEV")
 log_info "VF $VFDEV pci $vf_pci_addr mtu $vf_mtu: $before"
 
+# check_vf_settings VLAN SPOOFCHK TRUST: the PF's view of VF $VF of $PF and
+# what vn0 reports both match.
+check_vf_settings()
+{
+	check_eq "PF's VF vlan" "$(vf_get "$PF" "$VF" vlan)" "$1"
+	check_eq "PF's VF spoofchk" "$(vf_get "$PF" "$VF" spoofchk)" "$2"
+	check_eq "PF's VF trust" "$(vf_get "$PF" "$VF" trust)" "$3"
+	check_eq "reported vlan" "$(ovnic_data vn0 vlan)" "$1"
+	check_eq "reported spoofchk" "$(ovnic_data vn0 spoofchk)" "$2"
+	check_eq "reported trust" "$(ovnic_data vn0 trust)" "$3"
+}
+
 # pf/lower are printed by name, or as the ifindex when not resolvable.
 check_name_or_index()
 {
@@ -238,21 +250,11 @@ test_settings()
 	check_eq "vn0 MAC" "$(dev_mac vn0)" "$MAC1"
 	check_eq "vn0 MTU" "$(dev_mtu vn0)" 1400
 	check_eq "PF's VF mac" "$(vf_get "$PF" "$VF" mac)" "$MAC1"
-	check_eq "PF's VF vlan" "$(vf_get "$PF" "$VF" vlan)" 10
-	check_eq "PF's VF spoofchk" "$(vf_get "$PF" "$VF" spoofchk)" "$spoof_new"
-	check_eq "PF's VF trust" "$(vf_get "$PF" "$VF" trust)" "$trust_new"
-	check_eq "reported vlan" "$(ovnic_data vn0 vlan)" 10
-	check_eq "reported spoofchk" "$(ovnic_data vn0 spoofchk)" "$spoof_new"
-	check_eq "reported trust" "$(ovnic_data vn0 trust)" "$trust_new"
+	check_vf_settings 10 "$spoof_new" "$trust_new"
 	log_test "create with address/mtu/vlan/spoofchk/trust: programmed via PF"
 
 	check_cmd ip link set dev vn0 type ovnic vlan 20 spoofchk "$trust_new" trust "$spoof_new"
-	check_eq "PF's VF vlan" "$(vf_get "$PF" "$VF" vlan)" 20
-	check_eq "PF's VF spoofchk" "$(vf_get "$PF" "$VF" spoofchk)" "$trust_new"
-	check_eq "PF's VF trust" "$(vf_get "$PF" "$VF" trust)" "$spoof_new"
-	check_eq "reported vlan" "$(ovnic_data vn0 vlan)" 20
-	check_eq "reported spoofchk" "$(ovnic_data vn0 spoofchk)" "$trust_new"
-	check_eq "reported trust" "$(ovnic_data vn0 trust)" "$spoof_new"
+	check_vf_settings 20 "$trust_new" "$spoof_new"
 	check_cmd ip link set dev vn0 type ovnic vlan 0
 	check_eq "PF's VF vlan after vlan 0" "$(vf_get "$PF" "$VF" vlan)" 0
 	check_eq "PF's VF mac kept" "$(vf_get "$PF" "$VF" mac)" "$MAC1"
