@@ -94,11 +94,12 @@ struct ovnic_vf_config {
  * @pf_tracker: reference tracker of @pf
  * @vf: VF index on @pf
  * @vf_pci: PCI address of the VF (for ethtool and netlink)
- * @list: entry in the module's list of claimed VNICs (RTNL)
+ * @list: entry in the module's list of claimed VNICs (RTNL); empty until
+ *	the VF is claimed (rx_handler and upper link in place) and after
+ *	it is released
  * @orig: VF settings found when the VNIC was created, restored on delete
  * @changed: bitmap of enum ovnic_vf_setting this VNIC changed on the VF
  * @lower_was_up: the VF was up before the VNIC took it (left up on delete)
- * @claimed: rx_handler and upper link are in place
  * @stats: per-CPU counters
  */
 struct ovnic_dev {
@@ -113,7 +114,6 @@ struct ovnic_dev {
 	struct ovnic_vf_config orig;
 	unsigned long changed;
 	bool lower_was_up;
-	bool claimed;
 	struct ovnic_pcpu_stats __percpu *stats;
 };
 
@@ -147,7 +147,7 @@ int ovnic_lower_check_free(struct net_device *lower,
 			   struct netlink_ext_ack *extack);
 int ovnic_lower_claim(struct ovnic_dev *vnic, struct nlattr *data[],
 		      struct netlink_ext_ack *extack);
-void ovnic_lower_release(struct ovnic_dev *vnic);
+void ovnic_lower_release(struct ovnic_dev *vnic, struct net_device *lower);
 void ovnic_update_carrier(struct ovnic_dev *vnic);
 int ovnic_notifier_init(void);
 void ovnic_notifier_uninit(void);
@@ -161,6 +161,11 @@ int ovnic_vf_set_mac(struct ovnic_dev *vnic, const u8 *mac,
 int ovnic_vf_apply(struct ovnic_dev *vnic, struct nlattr *data[],
 		   struct netlink_ext_ack *extack);
 void ovnic_vf_restore(struct ovnic_dev *vnic);
+
+static inline bool ovnic_lower_claimed(const struct ovnic_dev *vnic)
+{
+	return !list_empty(&vnic->list);
+}
 
 /* ovnic_netlink.c */
 int ovnic_link_init(void);

@@ -308,10 +308,16 @@ static void ovnic_uninit(struct net_device *dev)
 	struct ovnic_dev *vnic = netdev_priv(dev);
 	struct net_device *lower = rtnl_dereference(vnic->lower);
 
-	ovnic_lower_release(vnic);
+	/*
+	 * Transmit, get_iflink and the VF's rx_handler read @lower under RCU;
+	 * one grace period after it is cleared covers them all. Releasing a
+	 * claimed VF waits for one (netdev_rx_handler_unregister()).
+	 */
 	RCU_INIT_POINTER(vnic->lower, NULL);
-	/* No datapath user of @lower is left once RCU readers are done. */
-	synchronize_net();
+	if (ovnic_lower_claimed(vnic))
+		ovnic_lower_release(vnic, lower);
+	else
+		synchronize_net();
 	netdev_put(lower, &vnic->lower_tracker);
 	netdev_put(vnic->pf, &vnic->pf_tracker);
 }

@@ -22,6 +22,9 @@
 /* Claimed VNICs, for the notifier; protected by RTNL. */
 static LIST_HEAD(ovnic_list);
 
+#define OVNIC_MSG_VF_BUSY \
+	"VF is already used by another upper device (bridge, bond, macvlan, ...)"
+
 static struct pci_dev *ovnic_pf_pci(struct net_device *pf)
 {
 	struct device *parent = pf->dev.parent;
@@ -103,10 +106,8 @@ int ovnic_lower_check_free(struct net_device *lower,
 		NL_SET_ERR_MSG_MOD(extack, "VF is already used by another VNIC");
 		return -EBUSY;
 	}
-	if (upper || netdev_is_rx_handler_busy(lower) ||
-	    netdev_has_any_upper_dev(lower)) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "VF is already used by another upper device (bridge, bond, macvlan, ...)");
+	if (netdev_is_rx_handler_busy(lower) || netdev_has_any_upper_dev(lower)) {
+		NL_SET_ERR_MSG_MOD(extack, OVNIC_MSG_VF_BUSY);
 		return -EBUSY;
 	}
 	return 0;
@@ -178,7 +179,7 @@ void ovnic_update_carrier(struct ovnic_dev *vnic)
 	struct net_device *pf = vnic->pf;
 	bool up;
 
-	up = lower && vnic->claimed &&
+	up = lower && ovnic_lower_claimed(vnic) &&
 	     netif_running(lower) && netif_carrier_ok(lower) &&
 	     netif_running(pf) && netif_carrier_ok(pf);
 	if (up)
@@ -210,8 +211,7 @@ int ovnic_lower_claim(struct ovnic_dev *vnic, struct nlattr *data[],
 
 	err = netdev_rx_handler_register(lower, ovnic_handle_frame, vnic);
 	if (err) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "VF is already used by another upper device (bridge, bond, macvlan, ...)");
+		NL_SET_ERR_MSG_MOD(extack, OVNIC_MSG_VF_BUSY);
 		return err;
 	}
 
@@ -241,7 +241,6 @@ int ovnic_lower_claim(struct ovnic_dev *vnic, struct nlattr *data[],
 	if (err)
 		goto err_addrconf;
 
-	vnic->claimed = true;
 	list_add(&vnic->list, &ovnic_list);
 	ovnic_update_carrier(vnic);
 	return 0;
@@ -260,20 +259,17 @@ err_rx_handler:
 
 /**
  * ovnic_lower_release - give the VF back
- * @vnic: the VNIC, being unregistered
+ * @vnic: the VNIC, being unregistered, whose @lower is already cleared
+ * @lower: its VF, claimed by ovnic_lower_claim()
  *
- * Undoes ovnic_lower_claim(). VF settings, the VF's admin state and its
- * IPv6 autoconfiguration are restored unless the VF or the PF is going
- * away themselves.
+ * Undoes ovnic_lower_claim() and waits for an RCU grace period. VF
+ * settings, the VF's admin state and its IPv6 autoconfiguration are
+ * restored unless the VF or the PF is going away themselves.
  */
-void ovnic_lower_release(struct ovnic_dev *vnic)
+void ovnic_lower_release(struct ovnic_dev *vnic, struct net_device *lower)
 {
-	struct net_device *lower = rtnl_dereference(vnic->lower);
 	bool alive;
 
-	if (!vnic->claimed)
-		return;
-	vnic->claimed = false;
 	list_del_init(&vnic->list);
 
 	netdev_rx_handler_unregister(lower);
