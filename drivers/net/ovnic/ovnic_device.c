@@ -9,10 +9,15 @@
 #include <linux/skbuff.h>
 
 #include "ovnic.h"
+#include "ovnic_proto.h"
 
 /* Offloads the VNIC can pass down to its VF. */
 #define OVNIC_OFFLOADS	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
 			 NETIF_F_RXCSUM | NETIF_F_ALL_TSO | NETIF_F_GSO_SOFTWARE)
+/* What the overlay header can carry: TCP GSO and any partial checksum. */
+#define OVNIC_OVERLAY_OFFLOADS	(NETIF_F_SG | NETIF_F_HW_CSUM | \
+				 NETIF_F_HIGHDMA | NETIF_F_RXCSUM | \
+				 NETIF_F_TSO | NETIF_F_TSO6)
 
 void ovnic_count_drop(struct ovnic_dev *vnic, enum ovnic_drop reason)
 {
@@ -41,6 +46,22 @@ void ovnic_count_rx(struct ovnic_dev *vnic, unsigned int queue,
 		    unsigned int len)
 {
 	ovnic_count_queue(vnic->stats, false, queue, len);
+}
+
+void ovnic_count_tx(struct ovnic_dev *vnic, unsigned int queue,
+		    unsigned int len)
+{
+	ovnic_count_queue(vnic->stats, true, queue, len);
+}
+
+void ovnic_count_event(struct ovnic_dev *vnic, enum ovnic_event event,
+		       unsigned int n)
+{
+	struct ovnic_pcpu_stats *s = this_cpu_ptr(vnic->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(&s->events[event], n);
+	u64_stats_update_end(&s->syncp);
 }
 
 /* One counter of one CPU, consistent even where u64 is not atomic. */
@@ -84,6 +105,9 @@ void ovnic_stats_read(struct ovnic_dev *vnic, struct ovnic_pcpu_stats *sum)
 		for (i = 0; i < OVNIC_DROP_MAX; i++)
 			u64_stats_add(&sum->drops[i],
 				      ovnic_read_counter(s, &s->drops[i]));
+		for (i = 0; i < OVNIC_EV_MAX; i++)
+			u64_stats_add(&sum->events[i],
+				      ovnic_read_counter(s, &s->events[i]));
 	}
 }
 
@@ -138,6 +162,8 @@ static netdev_tx_t ovnic_start_xmit(struct sk_buff *skb,
 	/* The tenant's namespace state must not leak into the host's. */
 	if (unlikely(!net_eq(dev_net(dev), dev_net(lower))))
 		skb_scrub_packet(skb, true);
+	if (ovnic_is_overlay(vnic))
+		return ovnic_encap_xmit(vnic, skb, lower);
 	skb->dev = lower;
 
 	ret = dev_queue_xmit(skb);
@@ -160,6 +186,8 @@ static int ovnic_open(struct net_device *dev)
 
 	if (!lower)
 		return -ENODEV;
+	if (ovnic_is_overlay(vnic))
+		goto out;
 
 	if (dev->flags & IFF_ALLMULTI) {
 		err = dev_set_allmulti(lower, 1);
@@ -171,6 +199,7 @@ static int ovnic_open(struct net_device *dev)
 		if (err)
 			goto err_allmulti;
 	}
+out:
 	ovnic_update_carrier(vnic);
 	return 0;
 
@@ -186,7 +215,7 @@ static int ovnic_stop(struct net_device *dev)
 	struct net_device *lower = rtnl_dereference(vnic->lower);
 
 	netif_carrier_off(dev);
-	if (!lower)
+	if (!lower || ovnic_is_overlay(vnic))
 		return 0;
 
 	dev_uc_unsync(lower, dev);
@@ -203,7 +232,7 @@ static void ovnic_change_rx_flags(struct net_device *dev, int change)
 	struct ovnic_dev *vnic = netdev_priv(dev);
 	struct net_device *lower = rtnl_dereference(vnic->lower);
 
-	if (!lower || !(dev->flags & IFF_UP))
+	if (!lower || !(dev->flags & IFF_UP) || ovnic_is_overlay(vnic))
 		return;
 	if (change & IFF_ALLMULTI)
 		dev_set_allmulti(lower, dev->flags & IFF_ALLMULTI ? 1 : -1);
@@ -217,6 +246,9 @@ static void ovnic_set_rx_mode(struct net_device *dev)
 	struct ovnic_dev *vnic = netdev_priv(dev);
 	struct net_device *lower;
 
+	/* Tenant addresses are inner addresses: the VF's filter keeps its own. */
+	if (ovnic_is_overlay(vnic))
+		return;
 	rcu_read_lock();
 	lower = rcu_dereference(vnic->lower);
 	if (lower) {
@@ -235,7 +267,7 @@ static int ovnic_set_mac_address(struct net_device *dev, void *p)
 	err = eth_prepare_mac_addr_change(dev, p);
 	if (err)
 		return err;
-	if (rtnl_dereference(vnic->lower)) {
+	if (rtnl_dereference(vnic->lower) && !ovnic_is_overlay(vnic)) {
 		err = ovnic_vf_set_mac(vnic, addr->sa_data, NULL);
 		if (err)
 			return err;
@@ -260,6 +292,9 @@ static netdev_features_t ovnic_fix_features(struct net_device *dev,
 
 	if (!lower)
 		return features;
+	/* The overlay segments in software when the VF cannot. */
+	if (ovnic_is_overlay(vnic))
+		return features & OVNIC_OVERLAY_OFFLOADS;
 
 	/*
 	 * Offer what the VF offers. Checksumming is offered generically: the
@@ -291,16 +326,30 @@ static int ovnic_init(struct net_device *dev)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
 	struct net_device *lower = rtnl_dereference(vnic->lower);
+	int err = -ENOMEM;
 
 	vnic->stats = netdev_alloc_pcpu_stats(struct ovnic_pcpu_stats);
 	if (!vnic->stats)
-		return -ENOMEM;
+		goto err_ovl;
+	if (ovnic_is_overlay(vnic)) {
+		err = ovnic_reasm_init(vnic);
+		if (err)
+			goto err_stats;
+	}
 
 	/* References held from here until ovnic_uninit(). */
 	netdev_hold(lower, &vnic->lower_tracker, GFP_KERNEL);
 	netdev_hold(vnic->pf, &vnic->pf_tracker, GFP_KERNEL);
 	netdev_lockdep_set_classes(dev);
 	return 0;
+
+err_stats:
+	free_percpu(vnic->stats);
+	vnic->stats = NULL;
+err_ovl:
+	/* ndo_uninit will not run: the overlay settings are ours to free. */
+	kfree(rcu_replace_pointer(vnic->ovl, NULL, true));
+	return err;
 }
 
 static void ovnic_uninit(struct net_device *dev)
@@ -318,6 +367,9 @@ static void ovnic_uninit(struct net_device *dev)
 		ovnic_lower_release(vnic, lower);
 	else
 		synchronize_net();
+	/* No packet is in the datapath any more. */
+	ovnic_reasm_uninit(vnic);
+	kfree(rcu_replace_pointer(vnic->ovl, NULL, true));
 	netdev_put(lower, &vnic->lower_tracker);
 	netdev_put(vnic->pf, &vnic->pf_tracker);
 }
@@ -385,18 +437,69 @@ void ovnic_setup(struct net_device *dev)
 void ovnic_inherit_lower(struct net_device *dev, struct net_device *lower,
 			 bool user_mtu)
 {
-	if (!user_mtu)
-		dev->mtu = lower->mtu;
-	dev->max_mtu = lower->mtu;
-	netif_inherit_tso_max(dev, lower);
-	dev->needed_headroom = lower->needed_headroom;
+	struct ovnic_dev *vnic = netdev_priv(dev);
+
+	if (ovnic_is_overlay(vnic)) {
+		ovnic_overlay_inherit(dev, lower, user_mtu);
+	} else {
+		if (!user_mtu)
+			dev->mtu = lower->mtu;
+		dev->max_mtu = lower->mtu;
+		netif_inherit_tso_max(dev, lower);
+		dev->needed_headroom = lower->needed_headroom;
+	}
 	dev->needed_tailroom = lower->needed_tailroom;
 	netif_set_real_num_tx_queues(dev, min(lower->real_num_tx_queues,
 					      dev->num_tx_queues));
 	netif_set_real_num_rx_queues(dev, min(lower->real_num_rx_queues,
 					      dev->num_rx_queues));
-	if (dev->addr_assign_type != NET_ADDR_SET) {
+	if (dev->addr_assign_type == NET_ADDR_SET)
+		return;
+	/* An overlay VNIC's address is the tenant's, not the VF's. */
+	if (ovnic_is_overlay(vnic)) {
+		eth_hw_addr_random(dev);
+	} else {
 		eth_hw_addr_set(dev, lower->dev_addr);
 		dev->addr_assign_type = NET_ADDR_STOLEN;
 	}
+}
+
+/**
+ * ovnic_overlay_mtu - default and largest MTU of an overlay VNIC
+ * @vnic: the overlay VNIC
+ * @lower: its VF
+ * @max: where to store the largest MTU (may be NULL)
+ *
+ * The default MTU leaves room for the outer headers in one VF frame. Larger
+ * MTUs work too (the VF's TSO cuts such a frame, the receiver reassembles
+ * it), up to what one GRO packet holds.
+ *
+ * Return: the default MTU.
+ */
+unsigned int ovnic_overlay_mtu(struct ovnic_dev *vnic,
+			       const struct net_device *lower,
+			       unsigned int *max)
+{
+	const struct ovnic_overlay *ovl = rtnl_dereference(vnic->ovl);
+	unsigned int overhead = ovl->ipv6 ? OVNIC_OVERHEAD6 : OVNIC_OVERHEAD4;
+
+	if (max)
+		*max = OVNIC_MTU_MAX;
+	return lower->mtu > overhead + ETH_MIN_MTU ?
+	       lower->mtu - overhead : ETH_MIN_MTU;
+}
+
+void ovnic_overlay_inherit(struct net_device *dev, struct net_device *lower,
+			   bool user_mtu)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+	unsigned int max;
+	unsigned int mtu = ovnic_overlay_mtu(vnic, lower, &max);
+
+	if (!user_mtu)
+		dev->mtu = mtu;
+	dev->max_mtu = max;
+	/* One inner GSO frame plus outer headers fits one GRO packet. */
+	netif_set_tso_max_size(dev, OVNIC_MTU_MAX);
+	dev->needed_headroom = lower->needed_headroom + OVNIC_OVERHEAD6;
 }

@@ -15,9 +15,49 @@
 static const char ovnic_drop_names[OVNIC_DROP_MAX][ETH_GSTRING_LEN] = {
 	[OVNIC_DROP_RX_VNIC_DOWN]	= "rx_drop_vnic_down",
 	[OVNIC_DROP_RX_NOMEM]		= "rx_drop_nomem",
+	[OVNIC_DROP_RX_NOT_OVERLAY]	= "rx_drop_not_overlay",
+	[OVNIC_DROP_RX_SHORT]		= "rx_drop_short",
+	[OVNIC_DROP_RX_BAD_SHAPE]	= "rx_drop_bad_shape",
+	[OVNIC_DROP_RX_BAD_VERSION]	= "rx_drop_bad_version",
+	[OVNIC_DROP_RX_BAD_FLAGS]	= "rx_drop_bad_flags",
+	[OVNIC_DROP_RX_BAD_LENGTH]	= "rx_drop_bad_length",
+	[OVNIC_DROP_RX_BAD_OFFLOAD]	= "rx_drop_bad_offload",
+	[OVNIC_DROP_RX_BAD_CSUM]	= "rx_drop_bad_csum",
+	[OVNIC_DROP_RX_WRONG_VNI]	= "rx_drop_wrong_vni",
+	[OVNIC_DROP_RX_NESTED]		= "rx_drop_nested",
+	[OVNIC_DROP_RX_REASM_DUP]	= "rx_drop_reasm_dup",
+	[OVNIC_DROP_RX_REASM_OVERLAP]	= "rx_drop_reasm_overlap",
+	[OVNIC_DROP_RX_REASM_TIMEOUT]	= "rx_drop_reasm_timeout",
+	[OVNIC_DROP_RX_REASM_EVICT]	= "rx_drop_reasm_evict",
 	[OVNIC_DROP_TX_NO_LOWER]	= "tx_drop_no_lower",
 	[OVNIC_DROP_TX_LOWER_BUSY]	= "tx_drop_lower_busy",
 	[OVNIC_DROP_TX_VNIC_DOWN]	= "tx_drop_vnic_down",
+	[OVNIC_DROP_TX_NO_REMOTE]	= "tx_drop_no_remote",
+	[OVNIC_DROP_TX_NO_NEIGH]	= "tx_drop_no_neigh",
+	[OVNIC_DROP_TX_TOO_BIG]		= "tx_drop_too_big",
+	[OVNIC_DROP_TX_NOMEM]		= "tx_drop_nomem",
+};
+
+static const char ovnic_event_names[OVNIC_EV_MAX][ETH_GSTRING_LEN] = {
+	[OVNIC_EV_TX_FRAMES]		= "tx_frames",
+	[OVNIC_EV_TX_GSO_FRAMES]	= "tx_gso_frames",
+	[OVNIC_EV_TX_VF_XMITS]		= "tx_vf_xmits",
+	[OVNIC_EV_TX_GSO_VF_XMITS]	= "tx_gso_vf_xmits",
+	[OVNIC_EV_TX_HEAD_REALLOC]	= "tx_head_realloc",
+	[OVNIC_EV_TX_SW_GSO]		= "tx_sw_gso",
+	[OVNIC_EV_TX_SOLICIT]		= "tx_solicit",
+	[OVNIC_EV_RX_FRAMES]		= "rx_frames",
+	[OVNIC_EV_RX_SEGS]		= "rx_segs",
+	[OVNIC_EV_RX_FAST]		= "rx_fast",
+	[OVNIC_EV_RX_REASM_QUEUED]	= "rx_reasm_queued",
+	[OVNIC_EV_RX_REASM_DONE]	= "rx_reasm_done",
+	[OVNIC_EV_RX_NEIGH]		= "rx_neigh",
+};
+
+/* Reassembly table gauges (zero for a plain VNIC). */
+static const char ovnic_reasm_names[][ETH_GSTRING_LEN] = {
+	"reasm_mem", "reasm_mem_peak", "reasm_frames", "reasm_mem_limit",
+	"reasm_frames_limit",
 };
 
 /* Per queue: packets and bytes. */
@@ -39,7 +79,7 @@ static int ovnic_get_sset_count(struct net_device *dev, int sset)
 		return -EOPNOTSUPP;
 	return OVNIC_QUEUE_STATS * (dev->real_num_rx_queues +
 				    dev->real_num_tx_queues) +
-	       OVNIC_DROP_MAX;
+	       OVNIC_DROP_MAX + OVNIC_EV_MAX + ARRAY_SIZE(ovnic_reasm_names);
 }
 
 static void ovnic_get_strings(struct net_device *dev, u32 sset, u8 *data)
@@ -57,12 +97,17 @@ static void ovnic_get_strings(struct net_device *dev, u32 sset, u8 *data)
 		ethtool_sprintf(&data, "tx_q%u_bytes", i);
 	}
 	memcpy(data, ovnic_drop_names, sizeof(ovnic_drop_names));
+	data += sizeof(ovnic_drop_names);
+	memcpy(data, ovnic_event_names, sizeof(ovnic_event_names));
+	data += sizeof(ovnic_event_names);
+	memcpy(data, ovnic_reasm_names, sizeof(ovnic_reasm_names));
 }
 
 static void ovnic_get_ethtool_stats(struct net_device *dev,
 				    struct ethtool_stats *stats, u64 *data)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct ovnic_reasm_state st;
 	struct ovnic_pcpu_stats *sum;
 	unsigned int i;
 
@@ -82,7 +127,18 @@ static void ovnic_get_ethtool_stats(struct net_device *dev,
 	}
 	for (i = 0; i < OVNIC_DROP_MAX; i++)
 		*data++ = u64_stats_read(&sum->drops[i]);
+	for (i = 0; i < OVNIC_EV_MAX; i++)
+		*data++ = u64_stats_read(&sum->events[i]);
 	kfree(sum);
+
+	memset(&st, 0, sizeof(st));
+	if (ovnic_is_overlay(vnic))
+		ovnic_reasm_get(vnic, &st);
+	*data++ = st.mem;
+	*data++ = st.mem_peak;
+	*data++ = st.frames;
+	*data++ = st.mem_limit;
+	*data++ = st.frames_limit;
 }
 
 static void ovnic_get_channels(struct net_device *dev,

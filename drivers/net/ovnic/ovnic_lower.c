@@ -156,6 +156,11 @@ static rx_handler_result_t ovnic_handle_frame(struct sk_buff **pskb)
 		return RX_HANDLER_CONSUMED;
 	}
 
+	if (ovnic_is_overlay(vnic)) {
+		*pskb = skb;
+		return ovnic_decap_rx(vnic, pskb);
+	}
+
 	/* The host's namespace state must not leak into the tenant's. */
 	if (unlikely(!net_eq(dev_net(dev), dev_net(skb->dev))))
 		skb_scrub_packet(skb, true);
@@ -182,10 +187,19 @@ void ovnic_update_carrier(struct ovnic_dev *vnic)
 	up = lower && ovnic_lower_claimed(vnic) &&
 	     netif_running(lower) && netif_carrier_ok(lower) &&
 	     netif_running(pf) && netif_carrier_ok(pf);
-	if (up)
+	if (up == netif_carrier_ok(vnic->dev))
+		return;
+	if (up) {
 		netif_carrier_on(vnic->dev);
-	else
+		/* Tell peers where the endpoint is, ask where theirs are. */
+		if (ovnic_is_overlay(vnic)) {
+			ovnic_neigh_stop(vnic, lower);
+			ovnic_neigh_start(vnic, lower,
+					  rtnl_dereference(vnic->ovl));
+		}
+	} else {
 		netif_carrier_off(vnic->dev);
+	}
 }
 
 /**
@@ -219,7 +233,8 @@ int ovnic_lower_claim(struct ovnic_dev *vnic, struct nlattr *data[],
 	if (err)
 		goto err_rx_handler;
 
-	if (dev->addr_assign_type == NET_ADDR_SET) {
+	/* An overlay VNIC's address is inner: the VF keeps its own. */
+	if (dev->addr_assign_type == NET_ADDR_SET && !ovnic_is_overlay(vnic)) {
 		err = ovnic_vf_set_mac(vnic, dev->dev_addr, extack);
 		if (err)
 			goto err_restore;
@@ -272,6 +287,8 @@ void ovnic_lower_release(struct ovnic_dev *vnic, struct net_device *lower)
 
 	list_del_init(&vnic->list);
 
+	if (ovnic_is_overlay(vnic))
+		ovnic_neigh_stop(vnic, lower);
 	netdev_rx_handler_unregister(lower);
 	netdev_upper_dev_unlink(lower, vnic->dev);
 
@@ -290,6 +307,9 @@ static void ovnic_lower_mtu_changed(struct ovnic_dev *vnic,
 {
 	struct net_device *dev = vnic->dev;
 
+	/* Overlay frames of any size are segmented to the VF's MTU. */
+	if (ovnic_is_overlay(vnic))
+		return;
 	dev->max_mtu = lower->mtu;
 	if (dev->mtu > lower->mtu)
 		dev_set_mtu(dev, lower->mtu);
@@ -357,7 +377,8 @@ static int ovnic_netdev_event(struct notifier_block *nb,
 			break;
 		case NETDEV_FEAT_CHANGE:
 			if (dev == lower) {
-				netif_inherit_tso_max(vnic->dev, lower);
+				if (!ovnic_is_overlay(vnic))
+					netif_inherit_tso_max(vnic->dev, lower);
 				netdev_update_features(vnic->dev);
 			}
 			break;

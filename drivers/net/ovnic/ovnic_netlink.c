@@ -10,10 +10,28 @@
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
+#include <net/ipv6.h>
+#include <net/netlink.h>
 #include <net/rtnetlink.h>
 #include <uapi/linux/ovnic.h>
 
 #include "ovnic.h"
+#include "ovnic_proto.h"
+
+/* Not const: 6.1's nla_policy points at a mutable range. */
+static struct netlink_range_validation ovnic_vni_range = {
+	.max = OVNIC_VNI_MAX,
+};
+
+static struct netlink_range_validation ovnic_reasm_mem_range = {
+	.min = 4096,
+	.max = 256 << 20,
+};
+
+static struct netlink_range_validation ovnic_reasm_frames_range = {
+	.min = 1,
+	.max = 65536,
+};
 
 static const struct nla_policy ovnic_policy[IFLA_OVNIC_MAX + 1] = {
 	[IFLA_OVNIC_PF]		= { .type = NLA_U32 },
@@ -25,7 +43,199 @@ static const struct nla_policy ovnic_policy[IFLA_OVNIC_MAX + 1] = {
 				    .reject_message = "lower device is read-only" },
 	[IFLA_OVNIC_VF_PCI]	= { .type = NLA_REJECT,
 				    .reject_message = "VF PCI address is read-only" },
+	[IFLA_OVNIC_VNI]	= NLA_POLICY_FULL_RANGE(NLA_U32, &ovnic_vni_range),
+	[IFLA_OVNIC_LOCAL]	= NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
+	[IFLA_OVNIC_LOCAL6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[IFLA_OVNIC_REMOTE]	= NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
+	[IFLA_OVNIC_REMOTE6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[IFLA_OVNIC_PORT]	= NLA_POLICY_MIN(NLA_U16, 1),
+	[IFLA_OVNIC_REASM_MEM]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+						&ovnic_reasm_mem_range),
+	[IFLA_OVNIC_REASM_FRAMES] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&ovnic_reasm_frames_range),
+	[IFLA_OVNIC_REASM_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 1, 60000),
 };
+
+static const int ovnic_overlay_attrs[] = {
+	IFLA_OVNIC_LOCAL, IFLA_OVNIC_LOCAL6, IFLA_OVNIC_REMOTE,
+	IFLA_OVNIC_REMOTE6, IFLA_OVNIC_PORT, IFLA_OVNIC_REASM_MEM,
+	IFLA_OVNIC_REASM_FRAMES, IFLA_OVNIC_REASM_TIMEOUT,
+};
+
+/* The first overlay-only attribute present, or NULL. */
+static struct nlattr *ovnic_overlay_attr(struct nlattr *data[])
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ovnic_overlay_attrs); i++)
+		if (data[ovnic_overlay_attrs[i]])
+			return data[ovnic_overlay_attrs[i]];
+	return NULL;
+}
+
+static bool ovnic_ip_unicast(bool ipv6, const union ovnic_ip *ip)
+{
+	if (ipv6)
+		return !ipv6_addr_any(&ip->v6) &&
+		       !ipv6_addr_is_multicast(&ip->v6) &&
+		       !ipv6_addr_loopback(&ip->v6);
+	return !ipv4_is_zeronet(ip->v4) && !ipv4_is_multicast(ip->v4) &&
+	       !ipv4_is_lbcast(ip->v4) && !ipv4_is_loopback(ip->v4);
+}
+
+static bool ovnic_ip_any(bool ipv6, const union ovnic_ip *ip)
+{
+	return ipv6 ? ipv6_addr_any(&ip->v6) : !ip->v4;
+}
+
+/*
+ * Apply the overlay attributes of @data to @ovl (a copy of the current
+ * configuration, or a new one with the defaults). Return: 0 or an error
+ * with @extack set; @ovl may be partly changed then.
+ */
+static int ovnic_overlay_parse(struct ovnic_overlay *ovl, struct nlattr *data[],
+			       struct netlink_ext_ack *extack)
+{
+	struct nlattr *remote = data[IFLA_OVNIC_REMOTE] ?:
+				data[IFLA_OVNIC_REMOTE6];
+	struct nlattr *local = data[IFLA_OVNIC_LOCAL] ?:
+			       data[IFLA_OVNIC_LOCAL6];
+
+	if (data[IFLA_OVNIC_LOCAL] && data[IFLA_OVNIC_LOCAL6]) {
+		ovnic_err_attr(extack, data[IFLA_OVNIC_LOCAL6],
+			       "local and local6 are exclusive: one local endpoint address");
+		return -EINVAL;
+	}
+	if (data[IFLA_OVNIC_REMOTE] && data[IFLA_OVNIC_REMOTE6]) {
+		ovnic_err_attr(extack, data[IFLA_OVNIC_REMOTE6],
+			       "remote and remote6 are exclusive: one default remote");
+		return -EINVAL;
+	}
+
+	if (data[IFLA_OVNIC_VNI])
+		ovl->vni = nla_get_u32(data[IFLA_OVNIC_VNI]);
+	if (data[IFLA_OVNIC_PORT])
+		ovl->port = htons(nla_get_u16(data[IFLA_OVNIC_PORT]));
+
+	if (local) {
+		bool ipv6 = local == data[IFLA_OVNIC_LOCAL6];
+
+		/* A new family drops a default remote of the old one. */
+		if (ipv6 != ovl->ipv6)
+			ovl->has_remote = false;
+		ovl->ipv6 = ipv6;
+		memset(&ovl->local, 0, sizeof(ovl->local));
+		nla_memcpy(&ovl->local, local, nla_len(local));
+		if (!ovnic_ip_unicast(ipv6, &ovl->local)) {
+			ovnic_err_attr(extack, local,
+				       "local endpoint must be a unicast address");
+			return -EINVAL;
+		}
+	}
+
+	if (remote) {
+		bool ipv6 = remote == data[IFLA_OVNIC_REMOTE6];
+
+		if (ipv6 != ovl->ipv6) {
+			ovnic_err_attr(extack, remote,
+				       "remote and local endpoints must be of the same address family");
+			return -EAFNOSUPPORT;
+		}
+		memset(&ovl->remote, 0, sizeof(ovl->remote));
+		nla_memcpy(&ovl->remote, remote, nla_len(remote));
+		ovl->has_remote = !ovnic_ip_any(ipv6, &ovl->remote);
+		if (ovl->has_remote && !ovnic_ip_unicast(ipv6, &ovl->remote)) {
+			ovnic_err_attr(extack, remote,
+				       "remote endpoint must be a unicast address");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* The overlay configuration of a new VNIC, or NULL for a plain VNIC. */
+static struct ovnic_overlay *ovnic_overlay_new(struct nlattr *data[],
+					       struct netlink_ext_ack *extack)
+{
+	struct ovnic_overlay *ovl;
+	struct nlattr *attr;
+	int err;
+
+	if (!data[IFLA_OVNIC_VNI]) {
+		attr = ovnic_overlay_attr(data);
+		if (!attr)
+			return NULL;
+		ovnic_err_attr(extack, attr,
+			       "overlay settings need a VNI (vni), which makes an overlay VNIC");
+		return ERR_PTR(-EINVAL);
+	}
+	if (!data[IFLA_OVNIC_LOCAL] && !data[IFLA_OVNIC_LOCAL6]) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "an overlay VNIC needs its local endpoint address (local)");
+		return ERR_PTR(-EINVAL);
+	}
+
+	ovl = kzalloc(sizeof(*ovl), GFP_KERNEL);
+	if (!ovl)
+		return ERR_PTR(-ENOMEM);
+	ovl->port = htons(OVNIC_DEFAULT_PORT);
+	ovl->ipv6 = !data[IFLA_OVNIC_LOCAL];
+	err = ovnic_overlay_parse(ovl, data, extack);
+	if (err) {
+		kfree(ovl);
+		return ERR_PTR(err);
+	}
+	return ovl;
+}
+
+static u32 ovnic_nla_u32(const struct nlattr *attr)
+{
+	return attr ? nla_get_u32(attr) : 0;
+}
+
+static void ovnic_reasm_limits(struct ovnic_dev *vnic, struct nlattr *data[])
+{
+	if (!data[IFLA_OVNIC_REASM_MEM] && !data[IFLA_OVNIC_REASM_FRAMES] &&
+	    !data[IFLA_OVNIC_REASM_TIMEOUT])
+		return;
+	ovnic_reasm_set_limits(vnic, ovnic_nla_u32(data[IFLA_OVNIC_REASM_MEM]),
+			       ovnic_nla_u32(data[IFLA_OVNIC_REASM_FRAMES]),
+			       ovnic_nla_u32(data[IFLA_OVNIC_REASM_TIMEOUT]));
+}
+
+/* Change a running overlay VNIC's configuration. */
+static int ovnic_overlay_change(struct ovnic_dev *vnic, struct nlattr *data[],
+				struct netlink_ext_ack *extack)
+{
+	struct ovnic_overlay *old = rtnl_dereference(vnic->ovl);
+	struct net_device *lower = rtnl_dereference(vnic->lower);
+	struct ovnic_overlay *ovl;
+	int err;
+
+	if (!data[IFLA_OVNIC_VNI] && !data[IFLA_OVNIC_LOCAL] &&
+	    !data[IFLA_OVNIC_LOCAL6] && !data[IFLA_OVNIC_REMOTE] &&
+	    !data[IFLA_OVNIC_REMOTE6] && !data[IFLA_OVNIC_PORT])
+		goto limits;
+
+	ovl = kmemdup(old, sizeof(*old), GFP_KERNEL);
+	if (!ovl)
+		return -ENOMEM;
+	err = ovnic_overlay_parse(ovl, data, extack);
+	if (err) {
+		kfree(ovl);
+		return err;
+	}
+
+	if (lower)
+		ovnic_neigh_stop(vnic, lower);
+	rcu_assign_pointer(vnic->ovl, ovl);
+	kfree_rcu(old, rcu);
+	if (lower && netif_carrier_ok(vnic->dev))
+		ovnic_neigh_start(vnic, lower, ovl);
+limits:
+	ovnic_reasm_limits(vnic, data);
+	return 0;
+}
 
 /*
  * rtnetlink parses IFLA_INFO_DATA leniently for compatibility with old
@@ -61,6 +271,7 @@ static int ovnic_newlink(struct net *src_net, struct net_device *dev,
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
 	struct net_device *lower, *pf;
+	struct ovnic_overlay *ovl;
 	int err;
 
 	if (!data || !data[IFLA_OVNIC_PF]) {
@@ -87,12 +298,24 @@ static int ovnic_newlink(struct net *src_net, struct net_device *dev,
 	err = ovnic_vf_check_ops(pf, data, extack);
 	if (err)
 		return err;
-	if (tb[IFLA_MTU] && nla_get_u32(tb[IFLA_MTU]) > lower->mtu) {
+	ovl = ovnic_overlay_new(data, extack);
+	if (IS_ERR(ovl))
+		return PTR_ERR(ovl);
+	if (ovl && tb[IFLA_MTU] && nla_get_u32(tb[IFLA_MTU]) > OVNIC_MTU_MAX) {
+		ovnic_err_fmt(extack, "MTU exceeds the overlay's largest frame",
+			      "MTU exceeds the overlay's largest frame (%u)",
+			      OVNIC_MTU_MAX);
+		kfree(ovl);
+		return -EINVAL;
+	}
+	if (!ovl && tb[IFLA_MTU] && nla_get_u32(tb[IFLA_MTU]) > lower->mtu) {
 		ovnic_err_fmt(extack, "MTU exceeds the VF's MTU",
 			      "MTU exceeds the VF's MTU (%u)", lower->mtu);
 		return -EINVAL;
 	}
 
+	/* Freed by ndo_init on its failure, else by ndo_uninit. */
+	RCU_INIT_POINTER(vnic->ovl, ovl);
 	vnic->pf = pf;
 	vnic->vf = nla_get_u32(data[IFLA_OVNIC_VF]);
 	strscpy(vnic->vf_pci, dev_name(lower->dev.parent), sizeof(vnic->vf_pci));
@@ -100,8 +323,12 @@ static int ovnic_newlink(struct net *src_net, struct net_device *dev,
 	ovnic_inherit_lower(dev, lower, !!tb[IFLA_MTU]);
 
 	err = register_netdevice(dev);
-	if (err)
+	if (err) {
+		/* Before ndo_init ran, nobody else frees it. */
+		kfree(rcu_replace_pointer(vnic->ovl, NULL, true));
 		return err;
+	}
+	ovnic_reasm_limits(vnic, data);
 
 	err = ovnic_lower_claim(vnic, data, extack);
 	if (err) {
@@ -131,10 +358,22 @@ static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 	}
 	if (!rtnl_dereference(vnic->lower))
 		return -ENODEV;
+	if (!ovnic_is_overlay(vnic) &&
+	    (data[IFLA_OVNIC_VNI] || ovnic_overlay_attr(data))) {
+		ovnic_err_attr(extack, data[IFLA_OVNIC_VNI] ?:
+				       ovnic_overlay_attr(data),
+			       "not an overlay VNIC: the mode is chosen at creation");
+		return -EOPNOTSUPP;
+	}
 
 	err = ovnic_vf_check_ops(vnic->pf, data, extack);
 	if (err)
 		return err;
+	if (ovnic_is_overlay(vnic)) {
+		err = ovnic_overlay_change(vnic, data, extack);
+		if (err)
+			return err;
+	}
 	return ovnic_vf_apply(vnic, data, extack);
 }
 
@@ -146,7 +385,40 @@ static size_t ovnic_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u8)) +	/* IFLA_OVNIC_VF_SPOOFCHK */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_OVNIC_VF_TRUST */
 	       nla_total_size(sizeof(u32)) +	/* IFLA_OVNIC_LOWER */
-	       nla_total_size(sizeof_field(struct ovnic_dev, vf_pci));
+	       nla_total_size(sizeof_field(struct ovnic_dev, vf_pci)) +
+	       nla_total_size(sizeof(u32)) +	/* IFLA_OVNIC_VNI */
+	       nla_total_size(sizeof(struct in6_addr)) + /* LOCAL(6) */
+	       nla_total_size(sizeof(struct in6_addr)) + /* REMOTE(6) */
+	       nla_total_size(sizeof(u16)) +	/* IFLA_OVNIC_PORT */
+	       3 * nla_total_size(sizeof(u32));	/* IFLA_OVNIC_REASM_* */
+}
+
+static int ovnic_fill_overlay(struct sk_buff *skb, struct ovnic_dev *vnic)
+{
+	const struct ovnic_overlay *ovl = rtnl_dereference(vnic->ovl);
+	struct ovnic_reasm_state st;
+
+	if (!ovl)
+		return 0;
+	ovnic_reasm_get(vnic, &st);
+	if (nla_put_u32(skb, IFLA_OVNIC_VNI, ovl->vni) ||
+	    nla_put_u16(skb, IFLA_OVNIC_PORT, ntohs(ovl->port)) ||
+	    nla_put_u32(skb, IFLA_OVNIC_REASM_MEM, st.mem_limit) ||
+	    nla_put_u32(skb, IFLA_OVNIC_REASM_FRAMES, st.frames_limit) ||
+	    nla_put_u32(skb, IFLA_OVNIC_REASM_TIMEOUT, st.timeout_ms))
+		return -EMSGSIZE;
+	if (ovl->ipv6) {
+		if (nla_put_in6_addr(skb, IFLA_OVNIC_LOCAL6, &ovl->local.v6) ||
+		    (ovl->has_remote &&
+		     nla_put_in6_addr(skb, IFLA_OVNIC_REMOTE6, &ovl->remote.v6)))
+			return -EMSGSIZE;
+	} else {
+		if (nla_put_in_addr(skb, IFLA_OVNIC_LOCAL, ovl->local.v4) ||
+		    (ovl->has_remote &&
+		     nla_put_in_addr(skb, IFLA_OVNIC_REMOTE, ovl->remote.v4)))
+			return -EMSGSIZE;
+	}
+	return 0;
 }
 
 static int ovnic_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -169,7 +441,7 @@ static int ovnic_fill_info(struct sk_buff *skb, const struct net_device *dev)
 		    nla_put_u8(skb, IFLA_OVNIC_VF_TRUST, cfg.trust))
 			return -EMSGSIZE;
 	}
-	return 0;
+	return ovnic_fill_overlay(skb, vnic);
 }
 
 static struct net *ovnic_get_link_net(const struct net_device *dev)
