@@ -4,8 +4,15 @@
  *
  *   ip link add NAME [address MAC] [mtu MTU] type ovnic pf PFDEV vf N \
  *           [vlan VID] [spoofchk on|off] [trust on|off]
- *   ip link set NAME type ovnic [vlan VID] [spoofchk on|off] [trust on|off]
+ *   ip link add NAME [address MAC] [mtu MTU] type ovnic pf PFDEV vf N \
+ *           vni VNI local ADDR [remote ADDR] [port PORT] \
+ *           [reasm-mem BYTES] [reasm-frames N] [reasm-timeout MS]
+ *   ip link set NAME type ovnic [vlan VID] [spoofchk on|off] [trust on|off] \
+ *           [vni VNI] [remote ADDR] [port PORT] [reasm-mem BYTES] ...
  *   ip [-j] -d link show NAME
+ *
+ * An IPv4 ADDR sets IFLA_OVNIC_LOCAL / IFLA_OVNIC_REMOTE, an IPv6 one
+ * IFLA_OVNIC_LOCAL6 / IFLA_OVNIC_REMOTE6.
  *
  * The plugin only translates words to IFLA_OVNIC_* attributes and back. It
  * does not decide which attributes are required or allowed on create or on
@@ -14,6 +21,7 @@
  * Build: "make plugin" at the top of the tree. ip loads the plugin from
  * $IP_LIB_DIR/link_ovnic.so (see README.md).
  */
+#include <arpa/inet.h>
 #include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -39,13 +47,24 @@ static void ovnic_explain(FILE *f)
 	fprintf(f,
 		"Usage: ... ovnic pf PFDEV vf VFNUM [ vlan VLANID ]\n"
 		"\t\t [ spoofchk { on | off } ] [ trust { on | off } ]\n"
+		"\t\t [ vni VNI local ADDR [ remote ADDR ] [ port PORT ]\n"
+		"\t\t   [ reasm-mem BYTES ] [ reasm-frames FRAMES ]\n"
+		"\t\t   [ reasm-timeout MS ] ]\n"
 		"\n"
 		"Where:\tPFDEV  := SR-IOV physical function (network device name)\n"
 		"\tVFNUM  := index of the virtual function on PFDEV, from 0\n"
 		"\tVLANID := port VLAN the PF applies to the VF, 1-4094; 0 for none\n"
+		"\tVNI    := overlay network identifier, 0-16777215; makes the\n"
+		"\t\t  VNIC an overlay VNIC (only when it is created)\n"
+		"\tADDR   := IPv4 or IPv6 address of the local or the default\n"
+		"\t\t  remote tunnel endpoint (0.0.0.0 or :: removes the remote)\n"
+		"\tPORT   := outer destination port, 1-65535 (default 7475)\n"
+		"\tBYTES  := memory of the reassembly table (default 4194304)\n"
+		"\tFRAMES := incomplete frames it holds, 1-65536 (default 256)\n"
+		"\tMS     := age of an incomplete frame, 1-60000 (default 200)\n"
 		"\n"
 		"pf and vf are given when the device is created and cannot change;\n"
-		"vlan, spoofchk and trust can also be changed with\n"
+		"the other settings can also be changed with\n"
 		"\"ip link set NAME type ovnic ...\".\n");
 }
 
@@ -59,6 +78,13 @@ static const struct {
 	{ "vlan",	IFLA_OVNIC_VF_VLAN },
 	{ "spoofchk",	IFLA_OVNIC_VF_SPOOFCHK },
 	{ "trust",	IFLA_OVNIC_VF_TRUST },
+	{ "vni",	IFLA_OVNIC_VNI },
+	{ "local",	IFLA_OVNIC_LOCAL },
+	{ "remote",	IFLA_OVNIC_REMOTE },
+	{ "port",	IFLA_OVNIC_PORT },
+	{ "reasm-mem",	IFLA_OVNIC_REASM_MEM },
+	{ "reasm-frames", IFLA_OVNIC_REASM_FRAMES },
+	{ "reasm-timeout", IFLA_OVNIC_REASM_TIMEOUT },
 };
 
 static int ovnic_keyword(const char *word)
@@ -71,17 +97,61 @@ static int ovnic_keyword(const char *word)
 	return IFLA_OVNIC_UNSPEC;
 }
 
+/*
+ * Add endpoint address @arg as @type4 when it is IPv4 or @type6 when it
+ * is IPv6.
+ */
+static int ovnic_add_addr(struct nlmsghdr *n, const char *key, int type4,
+			  int type6, const char *arg)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (inet_pton(AF_INET, arg, &a4) == 1)
+		return addattr_l(n, OVNIC_REQ_ROOM, type4, &a4, sizeof(a4));
+	if (inet_pton(AF_INET6, arg, &a6) == 1)
+		return addattr_l(n, OVNIC_REQ_ROOM, type6, &a6, sizeof(a6));
+	fprintf(stderr, "Error: ovnic: %s must be an IPv4 or IPv6 address: \"%s\".\n",
+		key, arg);
+	return -1;
+}
+
 /* Add the attribute of keyword @key (type @type) with value word @arg. */
 static int ovnic_add_attr(struct nlmsghdr *n, const char *key, int type,
 			  const char *arg)
 {
 	unsigned int ifindex;
 	__u32 vf_index;
+	__u32 val32;
 	int err = 0;
 	__u16 vid;
+	__u16 port;
 	bool on;
 
 	switch (type) {
+	case IFLA_OVNIC_LOCAL:
+		return ovnic_add_addr(n, key, IFLA_OVNIC_LOCAL,
+				      IFLA_OVNIC_LOCAL6, arg);
+	case IFLA_OVNIC_REMOTE:
+		return ovnic_add_addr(n, key, IFLA_OVNIC_REMOTE,
+				      IFLA_OVNIC_REMOTE6, arg);
+	case IFLA_OVNIC_PORT:
+		if (get_u16(&port, arg, 10)) {
+			invarg("port must be an unsigned 16-bit number", arg);
+			return -1;
+		}
+		return addattr16(n, OVNIC_REQ_ROOM, type, port);
+	case IFLA_OVNIC_VNI:
+	case IFLA_OVNIC_REASM_MEM:
+	case IFLA_OVNIC_REASM_FRAMES:
+	case IFLA_OVNIC_REASM_TIMEOUT:
+		if (get_u32(&val32, arg, 10)) {
+			fprintf(stderr,
+				"Error: ovnic: %s must be an unsigned 32-bit number: \"%s\".\n",
+				key, arg);
+			return -1;
+		}
+		return addattr32(n, OVNIC_REQ_ROOM, type, val32);
 	case IFLA_OVNIC_PF:
 		ifindex = ll_name_to_index(arg);
 		if (!ifindex) {
@@ -234,6 +304,57 @@ static bool ovnic_get_flag(struct rtattr *tb[], int type)
 	return *(__u8 *)RTA_DATA(tb[type]) != 0;
 }
 
+/*
+ * Print endpoint address "KEY ADDR" from attribute @type4 (IPv4) or
+ * @type6 (IPv6), whichever the kernel reported.
+ */
+static void ovnic_print_addr(struct rtattr *tb[], const char *key, int type4,
+			     int type6)
+{
+	char buf[INET6_ADDRSTRLEN];
+	char fmt[32];
+
+	snprintf(fmt, sizeof(fmt), "%s %%s ", key);
+	if (ovnic_attr_ok(tb, type4, sizeof(struct in_addr)) &&
+	    inet_ntop(AF_INET, RTA_DATA(tb[type4]), buf, sizeof(buf)))
+		print_color_string(PRINT_ANY, COLOR_INET, key, fmt, buf);
+	else if (ovnic_attr_ok(tb, type6, sizeof(struct in6_addr)) &&
+		 inet_ntop(AF_INET6, RTA_DATA(tb[type6]), buf, sizeof(buf)))
+		print_color_string(PRINT_ANY, COLOR_INET6, key, fmt, buf);
+}
+
+/* The numbers of an overlay VNIC: keyword, JSON key, attribute. */
+static const struct {
+	const char *fmt;
+	const char *json;
+	int type;
+} ovnic_overlay_u32[] = {
+	{ "reasm-mem %u ",	"reasm_mem",	 IFLA_OVNIC_REASM_MEM },
+	{ "reasm-frames %u ",	"reasm_frames",	 IFLA_OVNIC_REASM_FRAMES },
+	{ "reasm-timeout %u ",	"reasm_timeout", IFLA_OVNIC_REASM_TIMEOUT },
+};
+
+static void ovnic_print_overlay(struct rtattr *tb[])
+{
+	size_t i;
+
+	if (ovnic_attr_ok(tb, IFLA_OVNIC_VNI, sizeof(__u32)))
+		print_color_uint(PRINT_ANY, COLOR_NONE, "vni", "vni %u ",
+				 ovnic_get_u32(tb, IFLA_OVNIC_VNI));
+	ovnic_print_addr(tb, "local", IFLA_OVNIC_LOCAL, IFLA_OVNIC_LOCAL6);
+	ovnic_print_addr(tb, "remote", IFLA_OVNIC_REMOTE, IFLA_OVNIC_REMOTE6);
+	if (ovnic_attr_ok(tb, IFLA_OVNIC_PORT, sizeof(__u16)))
+		print_color_uint(PRINT_ANY, COLOR_NONE, "port", "port %u ",
+				 ovnic_get_u16(tb, IFLA_OVNIC_PORT));
+	for (i = 0; i < ARRAY_SIZE(ovnic_overlay_u32); i++)
+		if (ovnic_attr_ok(tb, ovnic_overlay_u32[i].type, sizeof(__u32)))
+			print_color_uint(PRINT_ANY, COLOR_NONE,
+					 ovnic_overlay_u32[i].json,
+					 ovnic_overlay_u32[i].fmt,
+					 ovnic_get_u32(tb,
+						       ovnic_overlay_u32[i].type));
+}
+
 static void ovnic_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 {
 	const char *pf_link = NULL, *vf_pci = NULL;
@@ -286,6 +407,7 @@ static void ovnic_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 	if (ovnic_attr_ok(tb, IFLA_OVNIC_VF_TRUST, sizeof(__u8)))
 		print_color_on_off(PRINT_ANY, COLOR_NONE, "trust", "trust %s ",
 				   ovnic_get_flag(tb, IFLA_OVNIC_VF_TRUST));
+	ovnic_print_overlay(tb);
 }
 
 static void ovnic_print_help(struct link_util *lu, int argc, char **argv,

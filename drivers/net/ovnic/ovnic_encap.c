@@ -25,7 +25,6 @@
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
-#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
@@ -40,6 +39,69 @@ static unsigned int ovnic_outer_iphlen(const struct ovnic_overlay *ovl)
 	return ovl->ipv6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
 }
 
+/*
+ * Answer an IPv4 packet with DF that is too big with an ICMP "fragmentation
+ * needed" to its sender, received on the VNIC. icmp_ndo_send() cannot: a
+ * frame that reaches the VNIC over a bridge or a tc redirect has no route.
+ * @skb: the frame, skb->data at its Ethernet header, IPv4 header pulled
+ */
+static void ovnic_encap_icmp4_too_big(struct net_device *dev,
+				      struct sk_buff *skb, unsigned int mtu)
+{
+	const struct ethhdr *eth = (const struct ethhdr *)skb->data;
+	const struct iphdr *iph = (const struct iphdr *)(eth + 1);
+	unsigned int quote = iph->ihl * 4 + 8;
+	struct icmphdr *icmph;
+	struct sk_buff *nskb;
+	struct ethhdr *neth;
+	struct iphdr *niph;
+	u8 type;
+
+	if (!(iph->frag_off & htons(IP_DF)) || iph->ihl < 5 ||
+	    ipv4_is_multicast(iph->saddr) || ipv4_is_zeronet(iph->saddr) ||
+	    ipv4_is_lbcast(iph->saddr) || ip_is_fragment(iph))
+		return;
+	/* Never an error about an error. */
+	if (iph->protocol == IPPROTO_ICMP &&
+	    (skb_copy_bits(skb, ETH_HLEN + iph->ihl * 4, &type, 1) ||
+	     icmp_is_err(type)))
+		return;
+	quote = min(quote, skb->len - ETH_HLEN);
+
+	nskb = netdev_alloc_skb(dev, ETH_HLEN + sizeof(*niph) +
+				     sizeof(*icmph) + quote);
+	if (!nskb)
+		return;
+	neth = skb_put(nskb, ETH_HLEN);
+	ether_addr_copy(neth->h_dest, eth->h_source);
+	ether_addr_copy(neth->h_source, eth->h_dest);
+	neth->h_proto = htons(ETH_P_IP);
+
+	niph = skb_put_zero(nskb, sizeof(*niph));
+	niph->version = 4;
+	niph->ihl = sizeof(*niph) / 4;
+	niph->tos = iph->tos;
+	niph->tot_len = htons(sizeof(*niph) + sizeof(*icmph) + quote);
+	niph->ttl = 64;
+	niph->protocol = IPPROTO_ICMP;
+	niph->saddr = iph->daddr;
+	niph->daddr = iph->saddr;
+	ip_send_check(niph);
+
+	icmph = skb_put_zero(nskb, sizeof(*icmph));
+	icmph->type = ICMP_DEST_UNREACH;
+	icmph->code = ICMP_FRAG_NEEDED;
+	icmph->un.frag.mtu = htons(mtu);
+	if (skb_copy_bits(skb, ETH_HLEN, skb_put(nskb, quote), quote)) {
+		kfree_skb(nskb);
+		return;
+	}
+	icmph->checksum = ip_compute_csum(icmph, sizeof(*icmph) + quote);
+
+	nskb->protocol = eth_type_trans(nskb, dev);
+	netif_rx(nskb);
+}
+
 /* Non-GSO inner IP packets over the VNIC's MTU get the tenant an ICMP. */
 static bool ovnic_encap_too_big(struct net_device *dev, struct sk_buff *skb)
 {
@@ -52,12 +114,7 @@ static bool ovnic_encap_too_big(struct net_device *dev, struct sk_buff *skb)
 	skb_set_network_header(skb, ETH_HLEN);
 	if (skb->protocol == htons(ETH_P_IP) &&
 	    pskb_may_pull(skb, ETH_HLEN + sizeof(struct iphdr))) {
-		if (ip_hdr(skb)->frag_off & htons(IP_DF)) {
-			__skb_pull(skb, ETH_HLEN);
-			memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
-			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
-				      htonl(mtu));
-		}
+		ovnic_encap_icmp4_too_big(dev, skb, mtu);
 	} else if (IS_ENABLED(CONFIG_IPV6) &&
 		   skb->protocol == htons(ETH_P_IPV6) &&
 		   pskb_may_pull(skb, ETH_HLEN + sizeof(struct ipv6hdr))) {

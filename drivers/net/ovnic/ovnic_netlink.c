@@ -33,6 +33,11 @@ static struct netlink_range_validation ovnic_reasm_frames_range = {
 	.max = 65536,
 };
 
+static struct netlink_range_validation ovnic_reasm_timeout_range = {
+	.min = 1,
+	.max = 60000,
+};
+
 static const struct nla_policy ovnic_policy[IFLA_OVNIC_MAX + 1] = {
 	[IFLA_OVNIC_PF]		= { .type = NLA_U32 },
 	[IFLA_OVNIC_VF]		= { .type = NLA_U32 },
@@ -53,7 +58,8 @@ static const struct nla_policy ovnic_policy[IFLA_OVNIC_MAX + 1] = {
 						&ovnic_reasm_mem_range),
 	[IFLA_OVNIC_REASM_FRAMES] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						&ovnic_reasm_frames_range),
-	[IFLA_OVNIC_REASM_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 1, 60000),
+	[IFLA_OVNIC_REASM_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&ovnic_reasm_timeout_range),
 };
 
 static const int ovnic_overlay_attrs[] = {
