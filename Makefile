@@ -8,6 +8,7 @@
 #   make demo            set up, build, boot the VM, show VNICs passing traffic
 #   make check           run the whole kselftest suite in the VM (6.12)
 #   make smoke           build for 6.1 and run the smoke set in a 6.1 VM
+#   make bench           iperf3 raw VF vs ovnic vs vxlan vs geneve in the VM
 #   make lint            checkpatch --strict and sparse (C=2)
 #   make dkms-install    install the sources with DKMS on a real host
 #
@@ -69,6 +70,10 @@ smoke: setup
 demo: setup
 	$(MAKE) modules plugin
 	scripts/vm.sh --kernel $(KVER) --accel $(ACCEL) --demo
+
+bench: setup
+	$(MAKE) modules plugin
+	scripts/vm.sh --kernel $(KVER) --accel $(ACCEL) --bench
 
 print-kver:
 	@echo $(KVER)

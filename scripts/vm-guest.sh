@@ -5,8 +5,8 @@
 # scripts/vm.sh inside a chroot of the host's root (read-only 9p), with
 # the repository and the writable results folder already mounted.
 # Mounts the runtime file systems, builds the topology, loads ovnic.ko,
-# runs the requested job (shell command, selftests or demo), saves the
-# kernel log and a "done" marker into the results folder.
+# runs the requested job (shell command, selftests, demo or benchmark),
+# saves the kernel log and a "done" marker into the results folder.
 #
 #   vm-guest.sh              the job described by $OVNIC_RESULTS/vm.conf
 #   vm-guest.sh --post-test  checks run by ksft-run.sh after each test
@@ -146,6 +146,11 @@ demo)
 	"$SCRIPT_DIR/demo-guest.sh" </dev/null 2>&1 | tee -a "$RES/output.log"
 	echo "${PIPESTATUS[0]}" >"$RES/demo.rc"
 	timing demo
+	;;
+bench)
+	"$SCRIPT_DIR/bench-guest.sh" </dev/null 2>&1 | tee -a "$RES/output.log"
+	echo "${PIPESTATUS[0]}" >"$RES/bench.rc"
+	timing bench
 	;;
 esac
 

@@ -15,6 +15,7 @@
 #   --suite full|smoke run TEST_PROGS or SMOKE_PROGS of selftests/Makefile
 #   --tests "A B"      run only these selftests (selftests/x.sh, x.sh or a path)
 #   --demo             run the demo (scripts/demo-guest.sh)
+#   --bench            run the benchmark (scripts/bench-guest.sh)
 #   --shell-cmd CMD    run CMD in the guest after topology and insmod and
 #                      print its output (before the tests if both are given)
 #   --timeout SECONDS  whole-VM timeout (default 1200); QEMU is killed
@@ -23,7 +24,7 @@
 #
 # Environment: VM_SMP (2), VM_MEM (2560, keep it below 2816), VM_CPU (max), VM_EXTRA_APPEND (kernel args),
 # VM_QEMU_ARGS (more QEMU options), OVNIC_VM_TMP (where the run folder is
-# made, default /var/tmp).
+# made, default /var/tmp), BENCH_* (passed to scripts/bench-guest.sh).
 #
 # Prints the guest's TAP as it arrives, then exactly one line
 # "N passed, N failed[, N skipped]" for test runs. Exits 1 when the VM
@@ -40,6 +41,7 @@ accel=tcg
 suite=
 tests=
 demo=0
+bench=0
 shell_cmd=
 have_shell_cmd=0
 vm_timeout=1200
@@ -68,6 +70,7 @@ while [ $# -gt 0 ]; do
 	--suite) need_arg "$@"; suite=$2; shift 2 ;;
 	--tests) need_arg "$@"; tests=$2; shift 2 ;;
 	--demo) demo=1; shift ;;
+	--bench) bench=1; shift ;;
 	--shell-cmd) need_arg "$@"; shell_cmd=$2; have_shell_cmd=1; shift 2 ;;
 	--timeout) need_arg "$@"; vm_timeout=$2; shift 2 ;;
 	--ksft-timeout) need_arg "$@"; ksft_timeout=$2; shift 2 ;;
@@ -91,11 +94,15 @@ esac
 if [ "$demo" = 1 ] && { [ -n "$suite" ] || [ -n "$tests" ]; }; then
 	die "--demo cannot be combined with --suite/--tests"
 fi
+if [ "$bench" = 1 ] && { [ -n "$suite" ] || [ -n "$tests" ] || [ "$demo" = 1 ]; }; then
+	die "--bench cannot be combined with --suite/--tests/--demo"
+fi
 if [ -n "$suite" ] && [ -n "$tests" ]; then
 	die "use either --suite or --tests"
 fi
-if [ "$demo" = 0 ] && [ -z "$suite" ] && [ -z "$tests" ] && [ "$have_shell_cmd" = 0 ]; then
-	die "nothing to do: give --suite, --tests, --demo or --shell-cmd"
+if [ "$demo" = 0 ] && [ "$bench" = 0 ] && [ -z "$suite" ] && [ -z "$tests" ] &&
+	[ "$have_shell_cmd" = 0 ]; then
+	die "nothing to do: give --suite, --tests, --demo, --bench or --shell-cmd"
 fi
 
 vmlinuz=/boot/vmlinuz-$kernel
@@ -148,6 +155,7 @@ done
 mode=none
 [ ${#test_list[@]} -gt 0 ] && mode=tests
 [ "$demo" = 1 ] && mode=demo
+[ "$bench" = 1 ] && mode=bench
 
 # Run folder: initramfs, monitor socket and the results shared with the guest.
 work=$(mktemp -d "${OVNIC_VM_TMP:-/var/tmp}/ovnic-vm.XXXXXX")
@@ -182,6 +190,10 @@ trap 'exit 143' TERM
 	printf 'VM_MODE=%q\n' "$mode"
 	printf 'VM_OVNIC_KO=%q\n' "$ko"
 	printf 'VM_KSFT_TIMEOUT=%q\n' "$ksft_timeout"
+	# BENCH_* settings of scripts/bench-guest.sh pass through.
+	for v in "${!BENCH_@}"; do
+		printf 'export %s=%q\n' "$v" "${!v}"
+	done
 	printf 'VM_TESTS=('
 	for t in "${test_list[@]}"; do
 		printf ' %q' "$t"
@@ -401,6 +413,11 @@ fi
 if [ "$mode" = demo ]; then
 	drc=$(cat "$res/demo.rc" 2>/dev/null || echo "?")
 	[ "$drc" = 0 ] || { job_rc=1; reasons+=("demo exit status $drc"); }
+fi
+if [ "$mode" = bench ]; then
+	brc=$(cat "$res/bench.rc" 2>/dev/null || echo "?")
+	echo "# vm: bench exit status $brc"
+	[ "$brc" = 0 ] || { job_rc=1; reasons+=("bench exit status $brc"); }
 fi
 
 if [ -f "$res/timings" ]; then

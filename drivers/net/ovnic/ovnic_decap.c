@@ -228,7 +228,8 @@ static bool ovnic_decap_csum_ok(struct sk_buff *skb, bool ipv6)
  * @pskb: the packet (not shared), skb->data at the network header; on
  *	RX_HANDLER_ANOTHER replaced by the inner frame for the VNIC
  *
- * Softirq context, RCU read side.
+ * Softirq context, RCU read side. Runs whether the VNIC is up or not: the
+ * endpoint's ARP/ND is the underlay's business.
  *
  * Return: RX_HANDLER_ANOTHER with a frame for the VNIC in @pskb, or
  * RX_HANDLER_CONSUMED.
@@ -247,6 +248,10 @@ rx_handler_result_t ovnic_decap_rx(struct ovnic_dev *vnic,
 
 	if (ovnic_neigh_rx(vnic, lower, ovl, skb))
 		return RX_HANDLER_CONSUMED;
+	if (unlikely(!(vnic->dev->flags & IFF_UP))) {
+		drop = OVNIC_DROP_RX_VNIC_DOWN;
+		goto drop;
+	}
 
 	drop = ovnic_decap_ip(skb, ovl, &src);
 	if (drop)

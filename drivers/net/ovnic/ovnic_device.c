@@ -201,6 +201,9 @@ static int ovnic_open(struct net_device *dev)
 	}
 out:
 	ovnic_update_carrier(vnic);
+	/* Announce the endpoint now even if the carrier did not change. */
+	if (ovnic_is_overlay(vnic) && netif_carrier_ok(dev))
+		ovnic_neigh_start(vnic, lower, rtnl_dereference(vnic->ovl));
 	return 0;
 
 err_allmulti:
@@ -294,7 +297,7 @@ static netdev_features_t ovnic_fix_features(struct net_device *dev,
 		return features;
 	/* The overlay segments in software when the VF cannot. */
 	if (ovnic_is_overlay(vnic))
-		return features & OVNIC_OVERLAY_OFFLOADS;
+		return features & (OVNIC_OVERLAY_OFFLOADS | NETIF_F_SOFT_FEATURES);
 
 	/*
 	 * Offer what the VF offers. Checksumming is offered generically: the

@@ -144,21 +144,22 @@ static rx_handler_result_t ovnic_handle_frame(struct sk_buff **pskb)
 
 	vnic = rcu_dereference(skb->dev->rx_handler_data);
 	dev = vnic->dev;
-	if (unlikely(!(dev->flags & IFF_UP))) {
-		ovnic_count_drop(vnic, OVNIC_DROP_RX_VNIC_DOWN);
-		kfree_skb(skb);
-		return RX_HANDLER_CONSUMED;
-	}
-
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (unlikely(!skb)) {
 		ovnic_count_drop(vnic, OVNIC_DROP_RX_NOMEM);
 		return RX_HANDLER_CONSUMED;
 	}
 
+	/* The tunnel endpoint answers ARP/ND even while the VNIC is down. */
 	if (ovnic_is_overlay(vnic)) {
 		*pskb = skb;
 		return ovnic_decap_rx(vnic, pskb);
+	}
+
+	if (unlikely(!(dev->flags & IFF_UP))) {
+		ovnic_count_drop(vnic, OVNIC_DROP_RX_VNIC_DOWN);
+		kfree_skb(skb);
+		return RX_HANDLER_CONSUMED;
 	}
 
 	/* The host's namespace state must not leak into the tenant's. */

@@ -182,9 +182,11 @@ out_unlock:
  * @addr: the endpoint's address
  * @mac: its MAC address (2-byte aligned)
  *
- * Creates or refreshes the entry of @addr in the VF's neighbour table.
- * Called for every valid overlay frame received, with its outer source: an
- * entry already REACHABLE at @mac costs a lockless lookup only.
+ * Refreshes the entry of @addr in the VF's neighbour table, if there is
+ * one (entries are created by ARP/ND only, so spoofed overlay frames
+ * cannot fill the host's neighbour table). Called for every valid overlay
+ * frame received, with its outer source: an entry already REACHABLE at
+ * @mac costs a lockless lookup only.
  *
  * Context: softirq (or BH disabled).
  */
@@ -192,7 +194,7 @@ void ovnic_neigh_learn(struct net_device *lower, bool ipv6,
 		       const union ovnic_ip *addr, const u8 *mac)
 {
 	ovnic_neigh_update(lower, ipv6, ipv6 ? (const void *)&addr->v6 :
-			   (const void *)&addr->v4, mac, true);
+			   (const void *)&addr->v4, mac, false);
 }
 
 /* Send an ARP packet on @lower; @dst_mac NULL for broadcast. */
@@ -418,7 +420,7 @@ static bool ovnic_arp_rx(struct net_device *lower,
 	tip = arp->tip;
 	local = ovl->local.v4;
 	if (sip == local)
-		return true;	/* somebody else claims our address */
+		return true;	/* our own, reflected, or a conflict */
 
 	if (tip == local) {
 		/* A request for us or the answer to ours. */
@@ -490,8 +492,12 @@ static void ovnic_ns_rx(struct net_device *lower,
 	struct in6_addr daddr;
 	u8 dst_mac[ETH_ALEN];
 
-	/* RFC 4861 7.1.1: DAD goes to solicited-node, without option. */
+	/*
+	 * RFC 4861 7.1.1: DAD goes to solicited-node, without option. Our
+	 * own solicitations may come back (a NIC's internal switch).
+	 */
 	if (ipv6_addr_is_multicast(&ip6h->saddr) ||
+	    ipv6_addr_equal(&ip6h->saddr, local) ||
 	    (dad && (sll || !ipv6_addr_is_solict_mult(&ip6h->daddr))))
 		return;
 
@@ -505,9 +511,8 @@ static void ovnic_ns_rx(struct net_device *lower,
 	}
 
 	addrconf_addr_solict_mult(local, &daddr);
-	if ((!ipv6_addr_equal(&ip6h->daddr, local) &&
-	     !ipv6_addr_equal(&ip6h->daddr, &daddr)) ||
-	    ipv6_addr_equal(&ip6h->saddr, local))
+	if (!ipv6_addr_equal(&ip6h->daddr, local) &&
+	    !ipv6_addr_equal(&ip6h->daddr, &daddr))
 		return;
 
 	if (dad) {
