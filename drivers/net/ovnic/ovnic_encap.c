@@ -20,6 +20,7 @@
 #include <linux/etherdevice.h>
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
+#include <net/addrconf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -102,6 +103,68 @@ static void ovnic_encap_icmp4_too_big(struct net_device *dev,
 	netif_rx(nskb);
 }
 
+/*
+ * The same for IPv6: an ICMPv6 "packet too big" quoting as much of the
+ * packet as fits in the minimum MTU, received on the VNIC, so it goes back
+ * the way the packet came rather than by the tenant's routes.
+ * @skb: the frame, skb->data at its Ethernet header, IPv6 header pulled
+ */
+static void ovnic_encap_icmp6_too_big(struct net_device *dev,
+				      struct sk_buff *skb, unsigned int mtu)
+{
+	const struct ethhdr *eth = (const struct ethhdr *)skb->data;
+	const struct ipv6hdr *ip6h = (const struct ipv6hdr *)(eth + 1);
+	unsigned int quote = skb->len - ETH_HLEN;
+	struct icmp6hdr *icmp6h;
+	struct ipv6hdr *nip6h;
+	struct sk_buff *nskb;
+	struct ethhdr *neth;
+	unsigned int len;
+	u8 type;
+
+	if (ipv6_addr_any(&ip6h->saddr) ||
+	    ipv6_addr_is_multicast(&ip6h->saddr) ||
+	    ipv6_addr_is_multicast(&ip6h->daddr))
+		return;
+	if (ip6h->nexthdr == IPPROTO_ICMPV6 &&
+	    (skb_copy_bits(skb, ETH_HLEN + sizeof(*ip6h), &type, 1) ||
+	     !(type & ICMPV6_INFOMSG_MASK)))
+		return;
+	quote = min_t(unsigned int, quote,
+		      IPV6_MIN_MTU - sizeof(*nip6h) - sizeof(*icmp6h));
+	len = sizeof(*icmp6h) + quote;
+
+	nskb = netdev_alloc_skb(dev, ETH_HLEN + sizeof(*nip6h) + len);
+	if (!nskb)
+		return;
+	neth = skb_put(nskb, ETH_HLEN);
+	ether_addr_copy(neth->h_dest, eth->h_source);
+	ether_addr_copy(neth->h_source, eth->h_dest);
+	neth->h_proto = htons(ETH_P_IPV6);
+
+	nip6h = skb_put_zero(nskb, sizeof(*nip6h));
+	ip6_flow_hdr(nip6h, 0, 0);
+	nip6h->payload_len = htons(len);
+	nip6h->nexthdr = IPPROTO_ICMPV6;
+	nip6h->hop_limit = 64;
+	nip6h->saddr = ip6h->daddr;
+	nip6h->daddr = ip6h->saddr;
+
+	icmp6h = skb_put_zero(nskb, sizeof(*icmp6h));
+	icmp6h->icmp6_type = ICMPV6_PKT_TOOBIG;
+	icmp6h->icmp6_mtu = htonl(max_t(unsigned int, mtu, IPV6_MIN_MTU));
+	if (skb_copy_bits(skb, ETH_HLEN, skb_put(nskb, quote), quote)) {
+		kfree_skb(nskb);
+		return;
+	}
+	icmp6h->icmp6_cksum = csum_ipv6_magic(&nip6h->saddr, &nip6h->daddr, len,
+					      IPPROTO_ICMPV6,
+					      csum_partial(icmp6h, len, 0));
+
+	nskb->protocol = eth_type_trans(nskb, dev);
+	netif_rx(nskb);
+}
+
 /* Non-GSO inner IP packets over the VNIC's MTU get the tenant an ICMP. */
 static bool ovnic_encap_too_big(struct net_device *dev, struct sk_buff *skb)
 {
@@ -110,19 +173,12 @@ static bool ovnic_encap_too_big(struct net_device *dev, struct sk_buff *skb)
 	if (skb->len <= mtu + ETH_HLEN)
 		return false;
 
-	skb_reset_mac_header(skb);
-	skb_set_network_header(skb, ETH_HLEN);
 	if (skb->protocol == htons(ETH_P_IP) &&
-	    pskb_may_pull(skb, ETH_HLEN + sizeof(struct iphdr))) {
+	    pskb_may_pull(skb, ETH_HLEN + sizeof(struct iphdr)))
 		ovnic_encap_icmp4_too_big(dev, skb, mtu);
-	} else if (IS_ENABLED(CONFIG_IPV6) &&
-		   skb->protocol == htons(ETH_P_IPV6) &&
-		   pskb_may_pull(skb, ETH_HLEN + sizeof(struct ipv6hdr))) {
-		__skb_pull(skb, ETH_HLEN);
-		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
-		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0,
-				max_t(unsigned int, mtu, IPV6_MIN_MTU));
-	}
+	else if (skb->protocol == htons(ETH_P_IPV6) &&
+		 pskb_may_pull(skb, ETH_HLEN + sizeof(struct ipv6hdr)))
+		ovnic_encap_icmp6_too_big(dev, skb, mtu);
 	return true;
 }
 
