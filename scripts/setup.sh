@@ -13,7 +13,7 @@ check_only=0
 [ "${1:-}" = "--check" ] && check_only=1
 
 # Tools the build, the VM harness and the demo call.
-need_cmds="make gcc qemu-system-x86_64 busybox cpio ip ethtool iperf3 ping sparse dkms python3"
+need_cmds="make gcc qemu-system-x86_64 busybox cpio ip ethtool iperf3 ping sparse dkms python3 tshark dumpcap capsh jq tc"
 
 kernel_612() {
 	# Newest 6.12 image with matching headers (bookworm-backports).
@@ -32,6 +32,8 @@ missing() {
 	for c in $need_cmds; do
 		command -v "$c" >/dev/null 2>&1 || { echo "missing command: $c"; return 0; }
 	done
+	/usr/bin/python3 -c 'import scapy' 2>/dev/null ||
+		{ echo "missing python3-scapy"; return 0; }
 	qemu-system-x86_64 -device help 2>/dev/null | grep -q '"igb"' ||
 		{ echo "qemu lacks the igb device (need QEMU >= 8)"; return 0; }
 	k=$(kernel_612)
@@ -78,7 +80,7 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	build-essential bc kmod cpio xz-utils busybox-static \
 	ethtool iperf3 iputils-ping python3 python3-scapy tshark \
-	sparse dkms procps psmisc iproute2
+	wireshark-common libcap2-bin jq sparse dkms procps psmisc iproute2
 
 # The 6.1 kernel (stock bookworm): newest ABI that has both image and headers.
 abi61=$(apt-cache search --names-only '^linux-headers-6\.1\.0-[0-9]+-amd64$' |

@@ -970,3 +970,345 @@ require_cmd()
 {
 	command -v "$1" >/dev/null || { echo "# SKIP: $1 not found"; exit $KSFT_SKIP; }
 }
+
+##############################################################################
+# >>> overlay helpers (ovnic_overlay.sh, ovnic_overlay_netem.sh) >>>
+#
+# An overlay "pair" ID is two overlay VNICs on wire 0, each in a tenant
+# netns of its own:
+#
+#   netns tenantaID                                  netns tenantbID
+#   vnaID (OVL_TENANT{4,6}_A)                        vnbID (OVL_TENANT{4,6}_B)
+#    `- pfa0vfK -- pfa0 ===== wire 0 ===== pfb0 -- pfb0vfK -'
+#       (hypervisor A: init netns)         (hypervisor B: netns hvb)
+#
+# The tenant netns names start with "tenant" so that the exit trap of
+# lib.sh deletes whatever a broken test left behind.
+
+export OVL_PORT=7475
+export OVL_OVERHEAD4=74
+export OVL_OVERHEAD6=94
+OVL_TENANT4_A=198.51.100.1
+OVL_TENANT4_B=198.51.100.2
+OVL_TENANT6_A=2001:db8:100::1
+OVL_TENANT6_B=2001:db8:100::2
+# Seconds to wait for the first replies through a new pair (VF carrier,
+# resolution of the remote endpoint's MAC).
+OVL_PING_TIMEOUT=${OVL_PING_TIMEOUT:-20}
+export OVL_ERR=""
+declare -A OVL_PAIR_VF=()
+
+# ovl_tenant_ns NAME: create tenant netns NAME (lo up, no DAD) and defer
+# its deletion (with whatever still runs in it).
+ovl_tenant_ns()
+{
+	defer ovl_tenant_ns_del "$1"
+	ip netns add "$1" || return 1
+	ip -n "$1" link set lo up
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+		net.ipv6.conf.default.accept_dad=0 >/dev/null 2>&1
+	return 0
+}
+
+ovl_tenant_ns_del()
+{
+	ip netns pids "$1" 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns del "$1" 2>/dev/null
+	return 0
+}
+
+# ovl_pair_up [-m MAC_A MAC_B] ID VF VNI_A VNI_B LOCAL_A LOCAL_B [ARGS...]
+#	Overlay pair ID: vnaID on pfa0 vf VF (init netns) with vni VNI_A,
+#	local LOCAL_A, remote LOCAL_B; vnbID on pfb0 vf VF (netns hvb) with
+#	vni VNI_B, local LOCAL_B, remote LOCAL_A. ARGS (e.g. "reasm-mem 65536")
+#	go to both "ip link add"; -m gives the tenant MACs ("address").
+#	The VNICs move to the new netns tenantaID / tenantbID, get the
+#	tenant addresses OVL_TENANT{4,6}_{A,B} (/24, /64) and are set up; waits
+#	for their carrier. Defers ovl_pair_down ID. On failure: returns 1,
+#	the reason in OVL_ERR.
+ovl_pair_up()
+{
+	local pre_a=()
+	local pre_b=()
+	local id
+	local vf
+	local vni_a
+	local vni_b
+	local la
+	local lb
+	local na
+	local nb
+
+	if [ "$1" = "-m" ]; then
+		pre_a=(address "$2")
+		pre_b=(address "$3")
+		shift 3
+	fi
+	id=$1
+	vf=$2
+	vni_a=$3
+	vni_b=$4
+	la=$5
+	lb=$6
+	shift 6
+	na=tenanta$id
+	nb=tenantb$id
+	OVL_ERR=""
+	OVL_PAIR_VF[$id]=$vf
+	defer ovl_pair_down "$id"
+	if ! ovl_tenant_ns "$na" || ! ovl_tenant_ns "$nb"; then
+		OVL_ERR="cannot create netns $na/$nb"
+		return 1
+	fi
+	if ! run_capture ip link add "vna$id" "${pre_a[@]}" type ovnic pf pfa0 vf "$vf" \
+		vni "$vni_a" local "$la" remote "$lb" "$@"; then
+		OVL_ERR="create vna$id: $CMD_ERR"
+		return 1
+	fi
+	if ! run_capture ip -n "$HVB" link add "vnb$id" "${pre_b[@]}" type ovnic pf pfb0 vf "$vf" \
+		vni "$vni_b" local "$lb" remote "$la" "$@"; then
+		OVL_ERR="create vnb$id: $CMD_ERR"
+		return 1
+	fi
+	if ! ip link set dev "vna$id" netns "$na" || ! ip -n "$HVB" link set dev "vnb$id" netns "$nb"; then
+		OVL_ERR="cannot move vna$id/vnb$id to $na/$nb"
+		return 1
+	fi
+	if ! addr_add "vna$id" "$na" "$OVL_TENANT4_A/24" "$OVL_TENANT6_A/64" ||
+	   ! addr_add "vnb$id" "$nb" "$OVL_TENANT4_B/24" "$OVL_TENANT6_B/64"; then
+		OVL_ERR="cannot add tenant addresses"
+		return 1
+	fi
+	ip -n "$na" link set dev "vna$id" up
+	ip -n "$nb" link set dev "vnb$id" up
+	if ! wait_carrier "vna$id" "$na"; then
+		OVL_ERR="vna$id: no carrier in $CARRIER_TIMEOUT s"
+		return 1
+	fi
+	if ! wait_carrier "vnb$id" "$nb"; then
+		OVL_ERR="vnb$id: no carrier in $CARRIER_TIMEOUT s"
+		return 1
+	fi
+	return 0
+}
+
+# ovl_pair_down ID: delete the VNICs and tenant netns of pair ID, wait
+# until both VFs are free again.
+ovl_pair_down()
+{
+	local id=$1
+	local vf=${OVL_PAIR_VF[$1]:-}
+
+	ip -n "tenanta$id" link del dev "vna$id" >/dev/null 2>&1
+	ip -n "tenantb$id" link del dev "vnb$id" >/dev/null 2>&1
+	# Not moved yet (failed setup)
+	ip link del dev "vna$id" >/dev/null 2>&1
+	ip -n "$HVB" link del dev "vnb$id" >/dev/null 2>&1
+	ovl_tenant_ns_del "tenanta$id"
+	ovl_tenant_ns_del "tenantb$id"
+	if [ -n "$vf" ]; then
+		wait_until 10 not dev_has_master "pfa0vf$vf"
+		wait_until 10 not dev_has_master "pfb0vf$vf" "$HVB"
+	fi
+	return 0
+}
+
+# ovl_ping NS DST [COUNT]: COUNT (3) replies within OVL_PING_TIMEOUT s
+# (the first packets of a new pair may be dropped while the remote
+# endpoint's MAC is resolved).
+ovl_ping()
+{
+	local fam=-4
+
+	[[ "$2" == *:* ]] && fam=-6
+	nsrun "$1" ping "$fam" -q -c "${3:-3}" -i 0.2 -w "$OVL_PING_TIMEOUT" "$2" >/dev/null 2>&1
+}
+
+ovl_check_ping()
+{
+	ovl_ping "$@" || fail "ping from ${1:-init} to $2: no ${3:-3} replies in $OVL_PING_TIMEOUT s"
+}
+
+# ovl_snap ARRAY DEV [NS]: every "ethtool -S DEV" counter into the
+# associative array ARRAY (declared by the caller with declare -A).
+ovl_snap()
+{
+	local -n __ovl_arr=$1
+	local k
+	local v
+
+	__ovl_arr=()
+	while read -r k v; do
+		[ -n "$k" ] && __ovl_arr["$k"]=$v
+	done < <(nsrun "$3" ethtool -S "$2" 2>/dev/null |
+		 awk 'NR > 1 { k = $1; sub(":$", "", k); print k, $2 }')
+	[ "${#__ovl_arr[@]}" -gt 0 ]
+}
+
+# ovl_delta BEFORE AFTER NAME: AFTER[NAME] - BEFORE[NAME]; prints "missing"
+# and fails when a snapshot lacks NAME.
+ovl_delta()
+{
+	local -n __ovl_b=$1
+	local -n __ovl_a=$2
+
+	if [ -z "${__ovl_b[$3]:-}" ] || [ -z "${__ovl_a[$3]:-}" ]; then
+		echo "missing"
+		return 1
+	fi
+	echo $((__ovl_a[$3] - __ovl_b[$3]))
+}
+
+# ovl_delta_sum BEFORE AFTER ERE: OVL_DELTA_SUM = sum of the deltas of the
+# counters whose names match ERE, OVL_DELTA_WHAT = the non-zero ones
+# ("name+N ..."). Not in a subshell.
+export OVL_DELTA_SUM=0
+export OVL_DELTA_WHAT=""
+ovl_delta_sum()
+{
+	local -n __ovl_sb=$1
+	local -n __ovl_sa=$2
+	local k
+	local d
+	local b
+
+	OVL_DELTA_SUM=0
+	OVL_DELTA_WHAT=""
+	for k in "${!__ovl_sa[@]}"; do
+		[[ "$k" =~ $3 ]] || continue
+		b=${__ovl_sb[$k]:-0}
+		d=${__ovl_sa[$k]}
+		d=$((d - b))
+		OVL_DELTA_SUM=$((OVL_DELTA_SUM + d))
+		[ "$d" -ne 0 ] && OVL_DELTA_WHAT+="$k+$d "
+	done
+	return 0
+}
+
+# ovl_snmp NS PROTO FIELD: a counter of /proc/net/snmp (e.g. Tcp InSegs)
+# as netns NS sees it.
+ovl_snmp()
+{
+	nsrun "$1" cat /proc/net/snmp 2>/dev/null |
+		awk -v p="$2:" -v f="$3" '$1 == p && !h { for (i = 2; i <= NF; i++) c[$i] = i; h = 1; next }
+			$1 == p && h { print $c[f]; exit }'
+}
+
+# ovl_snmp6 NS FIELD: a counter of /proc/net/snmp6 (e.g. Icmp6InPktTooBigs)
+ovl_snmp6()
+{
+	nsrun "$1" cat /proc/net/snmp6 2>/dev/null | awk -v f="$2" '$1 == f { print $2 }'
+}
+
+# shellcheck disable=SC2016
+__OVL_PY='
+import json, select, signal, socket, sys, time
+
+cmd = sys.argv[1]
+if cmd == "iperf3":
+    # stdin: iperf3 -J; prints "<bits/s> <bytes sent> <bytes received>
+    # <lost %> <packets> <lost packets>" (UDP: receiver-reported)
+    raw = sys.stdin.read()
+    try:
+        d = json.loads(raw)
+    except ValueError:
+        print("iperf3: no JSON: " + raw[:200].replace("\n", " "), file=sys.stderr)
+        sys.exit(1)
+    if "error" in d:
+        print("iperf3 error: " + d["error"], file=sys.stderr)
+    e = d.get("end", {})
+    s, r, u = e.get("sum_sent", {}), e.get("sum_received", {}), e.get("sum", {})
+    if not r:
+        sys.exit(1)
+    print("%d %d %d %.3f %d %d" % (r.get("bits_per_second", 0), s.get("bytes", 0),
+          r.get("bytes", 0), float(u.get("lost_percent", 0)), u.get("packets", 0),
+          u.get("lost_packets", 0)))
+elif cmd == "sniff":
+    # argv: DEV PATTERN(hex) OUTFILE: count frames on DEV (packet socket,
+    # both directions) containing PATTERN three times in a row, until
+    # SIGTERM; then write the count to OUTFILE. OUTFILE.ready once bound.
+    dev, pat, outf = sys.argv[2], bytes.fromhex(sys.argv[3]) * 3, sys.argv[4]
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+    s.bind((dev, 0))
+    open(outf + ".ready", "w").close()
+    n = 0
+    while not stop:
+        try:
+            r, _, _ = select.select([s], [], [], 0.1)
+        except InterruptedError:
+            continue
+        while r:
+            try:
+                data = s.recv(65536, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                break
+            if pat in data:
+                n += 1
+    with open(outf, "w") as f:
+        f.write("%d\n" % n)
+'
+
+# ovl_iperf3 NS DST PORT SECS [iperf3 args]: iperf3 client in NS; prints
+# "<bits/s> <bytes sent> <bytes received> <lost %> <packets> <lost packets>"
+ovl_iperf3()
+{
+	local ns=$1
+	local dst=$2
+	local port=$3
+	local secs=$4
+	local js
+
+	shift 4
+	js=$(nsrun "$ns" timeout $((secs + 30)) iperf3 -c "$dst" -p "$port" -t "$secs" -J "$@" 2>&1)
+	"$PYTHON" -S -c "$__OVL_PY" iperf3 <<<"$js"
+}
+
+# ovl_sniff_start NS DEV PATTERN FILE: count frames seen on DEV that carry
+# PATTERN (hex, as given to "ping -p"); OVL_SNIFF_PID is the sniffer.
+export OVL_SNIFF_PID=""
+ovl_sniff_start()
+{
+	rm -f "$4" "$4.ready"
+	bg_start "$1" "$PYTHON" -S -c "$__OVL_PY" sniff "$2" "$3" "$4"
+	OVL_SNIFF_PID=$BG_PID
+	wait_until 10 test -e "$4.ready"
+}
+
+# ovl_sniff_stop PID FILE: stop the sniffer; its count in OVL_SNIFF_COUNT
+# ("none" if it wrote none). Not in a subshell: it waits for its child.
+export OVL_SNIFF_COUNT=""
+ovl_sniff_stop()
+{
+	kill -TERM "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	wait_until 5 test -s "$2"
+	OVL_SNIFF_COUNT=$(cat "$2" 2>/dev/null) || OVL_SNIFF_COUNT=none
+}
+
+# ovl_sampler_start NS DEV FILE [INTERVAL]: append "reasm_mem reasm_frames
+# reasm_mem_limit reasm_frames_limit" of ethtool -S DEV to FILE every
+# INTERVAL (0.2) s in the background (stopped by the deferred cleanup or
+# bg_stop $BG_PID).
+ovl_sampler_start()
+{
+	local prog
+
+	# shellcheck disable=SC2016
+	prog='while :; do
+		ethtool -S "$1" 2>/dev/null | awk '\''{ k = $1; sub(":$", "", k); v[k] = $2 }
+			END { print v["reasm_mem"], v["reasm_frames"], v["reasm_mem_limit"], v["reasm_frames_limit"] }'\''
+		sleep "$2"
+	done >>"$3"'
+	: >"$3"
+	bg_start "$1" bash -c "$prog" ovl_sampler "$2" "${4:-0.2}" "$3"
+}
+
+# ovl_sampler_max FILE COLUMN: largest value of COLUMN (1-based) in FILE
+ovl_sampler_max()
+{
+	awk -v c="$2" 'BEGIN { m = -1 } $c ~ /^[0-9]+$/ && $c + 0 > m { m = $c + 0 } END { print m }' "$1"
+}
+
+# <<< overlay helpers <<<

@@ -41,8 +41,10 @@
  * @OVNIC_DROP_RX_WRONG_VNI: (overlay) VNI is not the VNIC's
  * @OVNIC_DROP_RX_NESTED: (overlay) the inner frame is itself an ovnic
  *	packet
- * @OVNIC_DROP_RX_REASM_DUP: (overlay) piece already held (duplicate)
- * @OVNIC_DROP_RX_REASM_OVERLAP: (overlay) piece overlaps another piece of
+ * @OVNIC_DROP_RX_REASM_DUP: (overlay) every byte of the piece is held
+ *	already (duplicate); pieces overlapping held bytes at one end are
+ *	trimmed instead
+ * @OVNIC_DROP_RX_REASM_OVERLAP: (overlay) piece straddles a held piece of
  *	its frame, or disagrees with its header: the whole frame is dropped
  * @OVNIC_DROP_RX_REASM_TIMEOUT: (overlay) incomplete frame aged out
  * @OVNIC_DROP_RX_REASM_EVICT: (overlay) incomplete frame evicted to stay

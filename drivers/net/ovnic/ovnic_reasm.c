@@ -18,12 +18,16 @@
  *
  * Pieces: the skbs themselves, sorted by offset on a singly linked list
  * through skb->next, with the offset in skb->cb. Pieces of a frame never
- * overlap: an exact duplicate of a held piece is dropped alone, any other
- * overlap, or a piece whose header disagrees with the frame's first piece,
- * drops the whole frame (ovnic senders never retransmit or re-segment, so
- * an overlap is corruption or an attack; the reasoning of RFC 5722). The
- * usual in-order arrival appends after the last piece in O(1); otherwise
- * the list is walked, which the memory limit bounds.
+ * overlap, and held bytes are never replaced: a piece whose bytes are all
+ * held already is a duplicate and dropped alone (a duplicated segment, also
+ * once GRO merged it with its neighbours); a piece that overlaps held data
+ * only at its start or end is trimmed to the gap it fills. A piece that
+ * straddles a held piece (new bytes on both sides of it), or whose header
+ * disagrees with the frame's first piece, drops the whole frame: ovnic
+ * senders never retransmit or re-segment, so that is corruption or an
+ * attack (the reasoning of RFC 5722). The usual in-order arrival appends
+ * after the last piece in O(1); otherwise the list is walked, which the
+ * memory limit bounds.
  *
  * Limits: the truesize of the held skbs (as it was when each was added)
  * against the memory limit, the number of frames against the frame limit,
@@ -183,15 +187,23 @@ static bool ovnic_reasm_same_hdr(const struct ovnic_info *a,
 
 /*
  * Find where the piece [off, off + len) goes among @f's pieces, which are
- * sorted and do not overlap. On OVNIC_REASM_FITS, *@prevp is the piece to
- * insert after (NULL: first).
+ * sorted and do not overlap. Held bytes win: a piece whose bytes are all
+ * held already (netem-style duplicates, also when GRO merged the copy with
+ * its neighbours) is a duplicate; one that overlaps held data only at its
+ * start or end is trimmed to the gap it fills (*@headp, *@tailp bytes);
+ * one that straddles a held piece is an overlap. On OVNIC_REASM_FITS,
+ * *@prevp is the piece to insert after (NULL: first).
  */
 static enum ovnic_reasm_fit ovnic_reasm_place(const struct ovnic_reasm_frame *f,
 					      u32 off, u32 len,
-					      struct sk_buff **prevp)
+					      struct sk_buff **prevp,
+					      u32 *headp, u32 *tailp)
 {
 	struct sk_buff *prev = NULL, *p;
-	u32 end = off + len;
+	u32 end = off + len, start = off;
+
+	*headp = 0;
+	*tailp = 0;
 
 	/* In order: after the last piece, which ends after all others. */
 	p = f->last;
@@ -200,17 +212,30 @@ static enum ovnic_reasm_fit ovnic_reasm_place(const struct ovnic_reasm_frame *f,
 		return OVNIC_REASM_FITS;
 	}
 
-	for (p = f->pieces; p; prev = p, p = p->next) {
-		u32 poff = OVNIC_REASM_CB(p)->offset;
+	/* @prev: last piece starting at or before @off; @p: the next one. */
+	for (p = f->pieces; p && OVNIC_REASM_CB(p)->offset <= off; p = p->next)
+		prev = p;
+	if (prev) {
+		u32 pend = OVNIC_REASM_CB(prev)->offset + prev->len;
 
-		if (poff == off && p->len == len)
+		if (pend >= end)
 			return OVNIC_REASM_DUP;
-		if (poff >= end)
-			break;
-		/* @prev ended at or before @off, or we would have stopped. */
-		if (poff + p->len > off)
-			return OVNIC_REASM_OVERLAP;
+		start = max(start, pend);
 	}
+
+	/* Held pieces in a row from @start on are skipped too. */
+	for (; p && OVNIC_REASM_CB(p)->offset == start; p = p->next) {
+		start += p->len;
+		if (start >= end)
+			return OVNIC_REASM_DUP;
+		prev = p;
+	}
+	if (p && OVNIC_REASM_CB(p)->offset < end) {
+		if (OVNIC_REASM_CB(p)->offset + p->len < end)
+			return OVNIC_REASM_OVERLAP;
+		*tailp = end - OVNIC_REASM_CB(p)->offset;
+	}
+	*headp = start - off;
 	*prevp = prev;
 	return OVNIC_REASM_FITS;
 }
@@ -475,6 +500,7 @@ struct sk_buff *ovnic_reasm_add(struct ovnic_dev *vnic, struct sk_buff *skb,
 	struct sk_buff *prev = NULL;
 	unsigned int truesize, len;
 	struct hlist_head *bucket;
+	u32 head = 0, tail = 0;
 	LIST_HEAD(dead);
 
 	BUILD_BUG_ON(sizeof(struct ovnic_reasm_cb) > sizeof(skb->cb));
@@ -506,7 +532,20 @@ struct sk_buff *ovnic_reasm_add(struct ovnic_dev *vnic, struct sk_buff *skb,
 		enum ovnic_reasm_fit fit = OVNIC_REASM_OVERLAP;
 
 		if (ovnic_reasm_same_hdr(&f->info, info))
-			fit = ovnic_reasm_place(f, info->offset, len, &prev);
+			fit = ovnic_reasm_place(f, info->offset, len, &prev,
+						&head, &tail);
+		if (fit == OVNIC_REASM_FITS && (head || tail)) {
+			/* Keep only the new bytes; the held ones stay. */
+			if ((head && !pskb_pull(skb, head)) ||
+			    (tail && pskb_trim_rcsum(skb, len - head - tail))) {
+				reason = OVNIC_DROP_RX_NOMEM;
+				goto unlock;
+			}
+			if (skb->ip_summed == CHECKSUM_COMPLETE)
+				skb->ip_summed = CHECKSUM_NONE;
+			OVNIC_REASM_CB(skb)->offset += head;
+			len = skb->len;
+		}
 		if (fit == OVNIC_REASM_DUP) {
 			reason = OVNIC_DROP_RX_REASM_DUP;
 			goto unlock;
