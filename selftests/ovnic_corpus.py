@@ -461,7 +461,11 @@ def corpus(ctx, reasm_timeout_ms=200, ipv6_underlay=False):
     add("offload_gso_mss0", "rx_drop_bad_offload",
         "GSO + CSUM_PARTIAL with inner MSS 0",
         ovnic_frame(ctx, icmp, flags=F_GSO | F_CSUM_PARTIAL, l4_off=l4off,
-                    csum_off=2, mss=0), "offload")
+                    csum_off=16, mss=0), "offload")
+    add("offload_gso_not_tcp_csum", "rx_drop_bad_offload",
+        "GSO + CSUM_PARTIAL with a checksum offset other than TCP's (2)",
+        ovnic_frame(ctx, icmp, flags=F_GSO | F_CSUM_PARTIAL, l4_off=l4off,
+                    csum_off=2, mss=1000), "offload")
 
     add("bad_tcp_csum", "rx_drop_bad_csum", "outer TCP checksum wrong",
         ovnic_frame(ctx, icmp, bad_csum=True), "csum")
@@ -645,7 +649,8 @@ def parse(h, payload):
     if flags & F_CSUM_PARTIAL and (l4off < ETH_HLEN or
                                    l4off + csoff + 2 > ack):
         return "rx_drop_bad_offload"
-    if flags & F_GSO and (not flags & F_CSUM_PARTIAL or not mss):
+    if flags & F_GSO and (not flags & F_CSUM_PARTIAL or not mss or
+                          mss == 0xffff or csoff != 16):
         return "rx_drop_bad_offload"
     return r
 

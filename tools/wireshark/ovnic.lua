@@ -239,7 +239,8 @@ local function check_header(h, payload)
 	    (h.l4_off < ETH_HLEN or h.l4_off + h.csum_off + 2 > h.frame_len) then
 		return ef.offload, "rx_drop_bad_offload"
 	end
-	if band(h.flags, F_GSO) ~= 0 and (band(h.flags, F_CSUM_PARTIAL) == 0 or h.mss == 0) then
+	if band(h.flags, F_GSO) ~= 0 and (band(h.flags, F_CSUM_PARTIAL) == 0 or h.mss == 0 or
+	    h.mss == 0xffff or h.csum_off ~= 16) then
 		return ef.offload, "rx_drop_bad_offload"
 	end
 	return nil

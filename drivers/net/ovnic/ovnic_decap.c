@@ -73,6 +73,25 @@ static bool ovnic_decap_nested(const struct sk_buff *skb)
 }
 
 /*
+ * A GSO frame's frag_list members end where the sender's outer segments
+ * ended, not on inner MSS boundaries. skb_segment() copes with members
+ * that hold only page fragments, but a member with linear data longer
+ * than what one segment takes from it trips a BUG_ON there, should the
+ * tenant forward the frame and segment it in software. Such frames (small
+ * pieces a driver copied, or drivers that build linear skbs) are made
+ * linear.
+ */
+static bool ovnic_decap_unsafe_list(struct sk_buff *skb)
+{
+	struct sk_buff *iter;
+
+	skb_walk_frags(skb, iter)
+		if (skb_headlen(iter))
+			return true;
+	return false;
+}
+
+/*
  * Turn a complete inner frame (skb->data at its Ethernet header) into what
  * the tenant's stack expects from a NIC: GSO state and checksum marks from
  * the header, the VNIC as device, a receive queue from the sender's hint.
@@ -87,6 +106,9 @@ static int ovnic_decap_deliver(struct ovnic_dev *vnic, struct sk_buff *skb,
 	if (unlikely(ovnic_decap_nested(skb)))
 		return OVNIC_DROP_RX_NESTED;
 	if (unlikely(skb_unclone(skb, GFP_ATOMIC)))
+		return OVNIC_DROP_RX_NOMEM;
+	if ((info->flags & OVNIC_F_GSO) && skb_has_frag_list(skb) &&
+	    unlikely(ovnic_decap_unsafe_list(skb) && __skb_linearize(skb)))
 		return OVNIC_DROP_RX_NOMEM;
 	if (unlikely(!pskb_may_pull(skb, ETH_HLEN)))
 		return OVNIC_DROP_RX_BAD_LENGTH;

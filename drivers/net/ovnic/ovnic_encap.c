@@ -22,6 +22,7 @@
 #include <linux/icmpv6.h>
 #include <net/addrconf.h>
 #include <linux/if_ether.h>
+#include <linux/if_vlan.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
@@ -169,8 +170,12 @@ static void ovnic_encap_icmp6_too_big(struct net_device *dev,
 static bool ovnic_encap_too_big(struct net_device *dev, struct sk_buff *skb)
 {
 	unsigned int mtu = READ_ONCE(dev->mtu);
+	unsigned int hlen = ETH_HLEN;
 
-	if (skb->len <= mtu + ETH_HLEN)
+	/* A VLAN device on top inserts its tag in software. */
+	if (eth_type_vlan(skb->protocol))
+		hlen += VLAN_HLEN;
+	if (skb->len <= mtu + hlen)
 		return false;
 
 	if (skb->protocol == htons(ETH_P_IP) &&
@@ -364,6 +369,15 @@ netdev_tx_t ovnic_encap_xmit(struct ovnic_dev *vnic, struct sk_buff *skb,
 		goto drop;
 	}
 
+	/* The VF's MTU must leave room for a useful outer segment. */
+	mss = READ_ONCE(lower->mtu);
+	if (unlikely(mss < ovnic_outer_iphlen(ovl) + OVNIC_HDR_LEN +
+			   ETH_MIN_MTU)) {
+		ovnic_count_drop(vnic, OVNIC_DROP_TX_TOO_BIG);
+		goto drop;
+	}
+	mss -= ovnic_outer_iphlen(ovl) + OVNIC_HDR_LEN;
+
 	if (unlikely(ovnic_encap_offload_state(skb, &info))) {
 		ovnic_count_drop(vnic, OVNIC_DROP_TX_NOMEM);
 		goto drop;
@@ -391,7 +405,6 @@ netdev_tx_t ovnic_encap_xmit(struct ovnic_dev *vnic, struct sk_buff *skb,
 
 	ovnic_encap_push(skb, lower, ovl, &remote, nh_mac, &info, sport);
 
-	mss = READ_ONCE(lower->mtu) - ovnic_outer_iphlen(ovl) - OVNIC_HDR_LEN;
 	if (gso || len > mss) {
 		struct skb_shared_info *shinfo = skb_shinfo(skb);
 

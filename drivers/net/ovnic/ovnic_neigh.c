@@ -569,6 +569,8 @@ static bool ovnic_nd_rx(struct net_device *lower,
 	if (!ovl->ipv6 || !ovnic_neigh_for_lower(skb, lower))
 		return true;
 
+	if (!pskb_may_pull(skb, sizeof(*ip6h)))
+		return false;
 	ip6h = (const struct ipv6hdr *)skb->data;
 	len = ntohs(ip6h->payload_len);
 	if (len < sizeof(*msg) || skb->len < sizeof(*ip6h) + len ||

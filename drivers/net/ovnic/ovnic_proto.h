@@ -229,8 +229,11 @@ static inline enum ovnic_hdr_err ovnic_hdr_parse(const struct ovnic_hdr *h,
 	    (out->inner_l4_off < ETH_HLEN ||
 	     out->inner_l4_off + out->csum_off + 2 > out->frame_len))
 		return OVNIC_HDR_BAD_OFFLOAD;
+	/* Inner GSO is TCP: its checksum field, a real segment size. */
 	if ((out->flags & OVNIC_F_GSO) &&
-	    (!(out->flags & OVNIC_F_CSUM_PARTIAL) || !out->inner_mss))
+	    (!(out->flags & OVNIC_F_CSUM_PARTIAL) || !out->inner_mss ||
+	     out->inner_mss == 0xffff ||
+	     out->csum_off != offsetof(struct tcphdr, check)))
 		return OVNIC_HDR_BAD_OFFLOAD;
 	return OVNIC_HDR_OK;
 }
