@@ -2,10 +2,11 @@
 /*
  * ovnic: tenant virtual NICs backed by SR-IOV virtual functions.
  *
- * A VNIC (struct ovnic_dev) owns one VF net_device as its exclusive lower
- * device and reaches the VF's settings through the PF's ndo_set_vf_* ops.
- * All configuration state is protected by RTNL; the datapath reads the
- * lower device under RCU.
+ * A VNIC (struct ovnic_dev) owns one VF net_device on each of one to
+ * OVNIC_MAX_LOWERS PFs as its exclusive lower devices (struct ovnic_port)
+ * and reaches the VFs' settings through the PFs' ndo_set_vf_* ops. All
+ * configuration state is protected by RTNL; the datapath reads the lower
+ * devices and the choice among them under RCU.
  */
 #ifndef _OVNIC_H
 #define _OVNIC_H
@@ -16,6 +17,9 @@
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/in6.h>
+#include <linux/rtnetlink.h>
+#include <linux/workqueue.h>
+#include <uapi/linux/ovnic.h>
 
 #include "ovnic_compat.h"
 
@@ -49,7 +53,9 @@
  * @OVNIC_DROP_RX_REASM_TIMEOUT: (overlay) incomplete frame aged out
  * @OVNIC_DROP_RX_REASM_EVICT: (overlay) incomplete frame evicted to stay
  *	within the reassembly limits
- * @OVNIC_DROP_TX_NO_LOWER: sent while the VF is being released
+ * @OVNIC_DROP_RX_INACTIVE: received on a backup lower (active-backup mode
+ *	of a plain VNIC)
+ * @OVNIC_DROP_TX_NO_LOWER: sent while no lower device is usable
  * @OVNIC_DROP_TX_LOWER_BUSY: the VF's queue or driver refused the packet
  * @OVNIC_DROP_TX_VNIC_DOWN: sent while the VF is not running
  * @OVNIC_DROP_TX_NO_REMOTE: (overlay) no rule and no default remote
@@ -76,6 +82,7 @@ enum ovnic_drop {
 	OVNIC_DROP_RX_REASM_OVERLAP,
 	OVNIC_DROP_RX_REASM_TIMEOUT,
 	OVNIC_DROP_RX_REASM_EVICT,
+	OVNIC_DROP_RX_INACTIVE,
 	OVNIC_DROP_TX_NO_LOWER,
 	OVNIC_DROP_TX_LOWER_BUSY,
 	OVNIC_DROP_TX_VNIC_DOWN,
@@ -87,7 +94,7 @@ enum ovnic_drop {
 };
 
 #define OVNIC_DROP_RX_FIRST	OVNIC_DROP_RX_VNIC_DOWN
-#define OVNIC_DROP_RX_LAST	OVNIC_DROP_RX_REASM_EVICT
+#define OVNIC_DROP_RX_LAST	OVNIC_DROP_RX_INACTIVE
 
 /**
  * enum ovnic_event - datapath events counted per CPU (not drops)
@@ -107,6 +114,12 @@ enum ovnic_drop {
  * @OVNIC_EV_RX_REASM_QUEUED: pieces queued for reassembly
  * @OVNIC_EV_RX_REASM_DONE: frames completed by reassembly
  * @OVNIC_EV_RX_NEIGH: ARP / neighbour discovery packets handled
+ * @OVNIC_EV_FAILOVERS: changes of the active lower (or of the lowers in
+ *	use, balance mode)
+ * @OVNIC_EV_FAILBACKS: of which returns to the primary
+ * @OVNIC_EV_LOWER_CHANGES: state changes of lower devices
+ * @OVNIC_EV_PROBE_TX: path probes sent
+ * @OVNIC_EV_PROBE_RX: path probes answered
  * @OVNIC_EV_MAX: number of events
  */
 enum ovnic_event {
@@ -123,6 +136,11 @@ enum ovnic_event {
 	OVNIC_EV_RX_REASM_QUEUED,
 	OVNIC_EV_RX_REASM_DONE,
 	OVNIC_EV_RX_NEIGH,
+	OVNIC_EV_FAILOVERS,
+	OVNIC_EV_FAILBACKS,
+	OVNIC_EV_LOWER_CHANGES,
+	OVNIC_EV_PROBE_TX,
+	OVNIC_EV_PROBE_RX,
 	OVNIC_EV_MAX
 };
 
@@ -139,6 +157,8 @@ struct ovnic_pcpu_stats {
 	struct u64_stats_sync syncp;
 	struct ovnic_queue_stats rxq[OVNIC_MAX_QUEUES];
 	struct ovnic_queue_stats txq[OVNIC_MAX_QUEUES];
+	struct ovnic_queue_stats lower_rx[OVNIC_MAX_LOWERS];
+	struct ovnic_queue_stats lower_tx[OVNIC_MAX_LOWERS];
 	u64_stats_t drops[OVNIC_DROP_MAX];
 	u64_stats_t events[OVNIC_EV_MAX];
 	u32 frame_id;
@@ -203,48 +223,135 @@ struct ovnic_overlay {
 };
 
 struct ovnic_reasm;
+struct ovnic_dev;
 
 /**
- * struct ovnic_dev - private part of a VNIC net_device
- * @dev: the VNIC
- * @lower: the VF's net_device; NULL once released
- * @pf: the PF's net_device
+ * struct ovnic_port - one lower device of a VNIC: a VF and its PF
+ * @vnic: the VNIC
+ * @lower: the VF's net_device; NULL once released (RCU)
+ * @pf: the PF's net_device (RTNL; valid while @lower is set)
+ * @pf_ifindex: ifindex of the PF when the VNIC was created
  * @lower_tracker: reference tracker of @lower
  * @pf_tracker: reference tracker of @pf
  * @vf: VF index on @pf
- * @vf_pci: PCI address of the VF (for ethtool and netlink)
- * @list: entry in the module's list of claimed VNICs (RTNL); empty until
- *	the VF is claimed (rx_handler and upper link in place) and after
- *	it is released
- * @orig: VF settings found when the VNIC was created, restored on delete
+ * @index: position of the lower in the VNIC
+ * @state: enum ovnic_lower_state
+ * @reason: enum ovnic_reason of the last state change
+ * @changes: state changes so far
+ * @claimed: rx_handler and upper link in place
+ * @lower_was_up: the VF was up before the VNIC took it (left up on release)
+ * @vf_pci: PCI address of the VF
+ * @orig: VF settings found when the VNIC took the VF, restored on release
  * @changed: bitmap of enum ovnic_vf_setting this VNIC changed on the VF
- * @lower_was_up: the VF was up before the VNIC took it (left up on delete)
- * @stats: per-CPU counters
- * @ovl: overlay configuration; NULL for a plain (non-overlay) VNIC
- * @reasm: reassembly table (overlay VNICs)
+ * @pending_until: jiffies at which an UP_PENDING or DOWN_PENDING state ends
+ * @probe_misses: path probes in a row without an answer
+ * @probe_sent: a probe was sent in the last round
+ * @probe_answered: a probe was answered since the last one was sent
+ *	(written by the receive path)
  * @solicit_at: jiffies of the last solicitation sent (rate limit)
  * @solicit_mc: solicited-node multicast MAC joined on the VF (IPv6)
  * @solicit_mc_set: @solicit_mc is joined
  */
-struct ovnic_dev {
-	struct net_device *dev;
+struct ovnic_port {
+	struct ovnic_dev *vnic;
 	struct net_device __rcu *lower;
 	struct net_device *pf;
 	netdevice_tracker lower_tracker;
 	netdevice_tracker pf_tracker;
+	int pf_ifindex;
 	u32 vf;
+	u8 index;
+	u8 state;
+	u8 reason;
+	u32 changes;
+	bool claimed;
+	bool lower_was_up;
 	char vf_pci[32];
-	struct list_head list;
 	struct ovnic_vf_config orig;
 	unsigned long changed;
-	bool lower_was_up;
-	struct ovnic_pcpu_stats __percpu *stats;
-	struct ovnic_overlay __rcu *ovl;
-	struct ovnic_reasm *reasm;
+	unsigned long pending_until;
+	u32 probe_misses;
+	bool probe_sent;
+	bool probe_answered;
 	unsigned long solicit_at;
 	u8 solicit_mc[ETH_ALEN];
 	bool solicit_mc_set;
 };
+
+/**
+ * struct ovnic_dev - private part of a VNIC net_device
+ * @dev: the VNIC
+ * @ports: the lower devices, @nports of them; a port stays (its @lower
+ *	cleared) when its VF goes away, until the VNIC does
+ * @nports: number of lower devices configured
+ * @active: the lower that transmits (active-backup mode); NULL if none
+ * @up_mask: bitmap of the lowers usable now (read by balance transmit)
+ * @mode: enum ovnic_mode
+ * @hash: enum ovnic_hash
+ * @failback: enum ovnic_failback
+ * @primary: index of the primary lower
+ * @updelay: IFLA_OVNIC_UPDELAY, in jiffies
+ * @downdelay: IFLA_OVNIC_DOWNDELAY, in jiffies
+ * @updelay_ms: IFLA_OVNIC_UPDELAY as configured
+ * @downdelay_ms: IFLA_OVNIC_DOWNDELAY as configured
+ * @probe_interval_ms: IFLA_OVNIC_PROBE_INTERVAL, 0 for no probing
+ * @probe_misses: IFLA_OVNIC_PROBE_MISSES
+ * @probe_next: jiffies of the next round of probes
+ * @failovers: changes of @active (or of @up_mask in balance mode)
+ * @last_reason: enum ovnic_reason of the last such change
+ * @last_at: jiffies of the last such change, 0 if none
+ * @work: up/down delays and path probes (takes RTNL)
+ * @link_net: namespace of the PFs (no reference: the VNIC goes away with
+ *	its last lower, before the namespace can)
+ * @list: entry in the module's list of VNICs with claimed lowers (RTNL)
+ * @stats: per-CPU counters
+ * @ovl: overlay configuration; NULL for a plain (non-overlay) VNIC
+ * @reasm: reassembly table (overlay VNICs)
+ */
+struct ovnic_dev {
+	struct net_device *dev;
+	struct ovnic_port ports[OVNIC_MAX_LOWERS];
+	u8 nports;
+	struct ovnic_port __rcu *active;
+	unsigned long up_mask;
+	u8 mode;
+	u8 hash;
+	u8 failback;
+	u32 primary;
+	unsigned long updelay;
+	unsigned long downdelay;
+	u32 updelay_ms;
+	u32 downdelay_ms;
+	u32 probe_interval_ms;
+	u32 probe_misses;
+	unsigned long probe_next;
+	u32 failovers;
+	u8 last_reason;
+	unsigned long last_at;
+	struct delayed_work work;
+	struct net *link_net;
+	struct list_head list;
+	struct ovnic_pcpu_stats __percpu *stats;
+	struct ovnic_overlay __rcu *ovl;
+	struct ovnic_reasm *reasm;
+};
+
+#define ovnic_for_each_port(vnic, port, i)				\
+	for ((i) = 0; (i) < (vnic)->nports &&				\
+		      ((port) = &(vnic)->ports[(i)]); (i)++)
+
+/* The lower can carry traffic: up, or within its down delay. */
+static inline bool ovnic_port_usable(const struct ovnic_port *port)
+{
+	return port->state == OVNIC_LOWER_UP ||
+	       port->state == OVNIC_LOWER_DOWN_PENDING;
+}
+
+/* The port's VF, under RTNL; NULL once released. */
+static inline struct net_device *ovnic_port_lower(const struct ovnic_port *port)
+{
+	return rtnl_dereference(port->lower);
+}
 
 static inline bool ovnic_is_overlay(const struct ovnic_dev *vnic)
 {
@@ -262,13 +369,12 @@ static inline bool ovnic_is_overlay(const struct ovnic_dev *vnic)
 /* ovnic_device.c */
 extern const struct net_device_ops ovnic_netdev_ops;
 void ovnic_setup(struct net_device *dev);
-void ovnic_inherit_lower(struct net_device *dev, struct net_device *lower,
-			 bool user_mtu);
+void ovnic_inherit_lower(struct net_device *dev, bool user_mtu);
+void ovnic_lowers_changed(struct ovnic_dev *vnic);
 unsigned int ovnic_overlay_mtu(struct ovnic_dev *vnic,
-			       const struct net_device *lower,
-			       unsigned int *max);
-void ovnic_overlay_inherit(struct net_device *dev, struct net_device *lower,
-			   bool user_mtu);
+			       unsigned int lower_mtu, unsigned int *max);
+void ovnic_count_lower(struct ovnic_dev *vnic, bool tx, unsigned int index,
+		       unsigned int len);
 void ovnic_count_drop(struct ovnic_dev *vnic, enum ovnic_drop reason);
 void ovnic_count_event(struct ovnic_dev *vnic, enum ovnic_event event,
 		       unsigned int n);
@@ -288,19 +394,34 @@ struct net_device *ovnic_lower_find(struct net_device *pf, u32 vf,
 				    struct netlink_ext_ack *extack);
 int ovnic_lower_check_free(struct net_device *lower,
 			   struct netlink_ext_ack *extack);
-int ovnic_lower_claim(struct ovnic_dev *vnic, struct nlattr *data[],
+int ovnic_lower_claim(struct ovnic_port *port, struct nlattr *data[],
 		      struct netlink_ext_ack *extack);
-void ovnic_lower_release(struct ovnic_dev *vnic, struct net_device *lower);
-void ovnic_update_carrier(struct ovnic_dev *vnic);
+void ovnic_lower_release(struct ovnic_port *port);
+struct ovnic_port *ovnic_first_port(struct ovnic_dev *vnic);
+bool ovnic_port_link_ok(const struct ovnic_port *port);
+void ovnic_lowers_list_add(struct ovnic_dev *vnic);
 int ovnic_notifier_init(void);
 void ovnic_notifier_uninit(void);
 
+/* ovnic_agg.c: lower states, the choice among lowers, failover */
+void ovnic_agg_init(struct ovnic_dev *vnic);
+void ovnic_agg_start(struct ovnic_dev *vnic);
+void ovnic_agg_stop(struct ovnic_dev *vnic);
+void ovnic_agg_link_event(struct ovnic_port *port, enum ovnic_reason reason);
+void ovnic_agg_port_gone(struct ovnic_port *port, enum ovnic_reason reason);
+void ovnic_agg_reselect(struct ovnic_dev *vnic, enum ovnic_reason reason);
+void ovnic_agg_reschedule(struct ovnic_dev *vnic);
+struct ovnic_port *ovnic_agg_tx_port(struct ovnic_dev *vnic,
+				     struct sk_buff *skb);
+bool ovnic_port_speaks(const struct ovnic_port *port);
+void ovnic_agg_probe_answered(struct ovnic_port *port);
+
 /* ovnic_encap.c: transmit side of the overlay (BH disabled, RCU-BH) */
-netdev_tx_t ovnic_encap_xmit(struct ovnic_dev *vnic, struct sk_buff *skb,
+netdev_tx_t ovnic_encap_xmit(struct ovnic_port *port, struct sk_buff *skb,
 			     struct net_device *lower);
 
 /* ovnic_decap.c: receive side of the overlay (VF's rx_handler) */
-rx_handler_result_t ovnic_decap_rx(struct ovnic_dev *vnic,
+rx_handler_result_t ovnic_decap_rx(struct ovnic_port *port,
 				   struct sk_buff **pskb);
 
 /* ovnic_reasm.c: bounded reassembly of incomplete frames */
@@ -334,16 +455,20 @@ struct sk_buff *ovnic_reasm_add(struct ovnic_dev *vnic, struct sk_buff *skb,
 				struct ovnic_info *info);
 
 /* ovnic_neigh.c: the endpoints' link-layer addresses */
-int ovnic_neigh_resolve(struct ovnic_dev *vnic, struct net_device *lower,
+int ovnic_neigh_resolve(struct ovnic_port *port, struct net_device *lower,
 			const struct ovnic_overlay *ovl,
 			const union ovnic_ip *remote, u8 *mac);
-bool ovnic_neigh_rx(struct ovnic_dev *vnic, struct net_device *lower,
+bool ovnic_neigh_rx(struct ovnic_port *port, struct net_device *lower,
 		    const struct ovnic_overlay *ovl, struct sk_buff *skb);
 void ovnic_neigh_learn(struct net_device *lower, bool ipv6,
 		       const union ovnic_ip *addr, const u8 *mac);
-void ovnic_neigh_start(struct ovnic_dev *vnic, struct net_device *lower,
+void ovnic_neigh_start(struct ovnic_port *port,
 		       const struct ovnic_overlay *ovl);
-void ovnic_neigh_stop(struct ovnic_dev *vnic, struct net_device *lower);
+void ovnic_neigh_stop(struct ovnic_port *port);
+void ovnic_neigh_announce(struct ovnic_port *port,
+			  const struct ovnic_overlay *ovl);
+void ovnic_neigh_probe(struct ovnic_port *port,
+		       const struct ovnic_overlay *ovl);
 
 /* ovnic_rules.c: encapsulation rules (VNI, inner MAC) -> remote endpoint */
 bool ovnic_rule_lookup(struct net *net, u32 vni, const u8 *mac, bool ipv6,
@@ -354,21 +479,21 @@ void ovnic_rules_uninit(void);
 /* ovnic_genl.c: the "ovnic" generic netlink family */
 int ovnic_genl_init(void);
 void ovnic_genl_uninit(void);
+void ovnic_genl_notify_lower(struct ovnic_port *port);
+void ovnic_genl_notify_failover(struct ovnic_dev *vnic,
+				struct ovnic_port *old, struct ovnic_port *new,
+				struct ovnic_port *cause,
+				enum ovnic_reason reason, bool failback);
 
 /* ovnic_vf.c */
 int ovnic_vf_check_ops(struct net_device *pf, struct nlattr *data[],
 		       struct netlink_ext_ack *extack);
-int ovnic_vf_read(struct ovnic_dev *vnic, struct ovnic_vf_config *cfg);
-int ovnic_vf_set_mac(struct ovnic_dev *vnic, const u8 *mac,
+int ovnic_vf_read(struct ovnic_port *port, struct ovnic_vf_config *cfg);
+int ovnic_vf_set_mac(struct ovnic_port *port, const u8 *mac,
 		     struct netlink_ext_ack *extack);
-int ovnic_vf_apply(struct ovnic_dev *vnic, struct nlattr *data[],
+int ovnic_vf_apply(struct ovnic_port *port, struct nlattr *data[],
 		   struct netlink_ext_ack *extack);
-void ovnic_vf_restore(struct ovnic_dev *vnic);
-
-static inline bool ovnic_lower_claimed(const struct ovnic_dev *vnic)
-{
-	return !list_empty(&vnic->list);
-}
+void ovnic_vf_restore(struct ovnic_port *port);
 
 /* ovnic_netlink.c */
 int ovnic_link_init(void);

@@ -246,7 +246,7 @@ static bool ovnic_decap_csum_ok(struct sk_buff *skb, bool ipv6)
 
 /**
  * ovnic_decap_rx - receive one packet of an overlay VNIC's VF
- * @vnic: the overlay VNIC
+ * @port: the lower device it arrived on
  * @pskb: the packet (not shared), skb->data at the network header; on
  *	RX_HANDLER_ANOTHER replaced by the inner frame for the VNIC
  *
@@ -256,9 +256,10 @@ static bool ovnic_decap_csum_ok(struct sk_buff *skb, bool ipv6)
  * Return: RX_HANDLER_ANOTHER with a frame for the VNIC in @pskb, or
  * RX_HANDLER_CONSUMED.
  */
-rx_handler_result_t ovnic_decap_rx(struct ovnic_dev *vnic,
+rx_handler_result_t ovnic_decap_rx(struct ovnic_port *port,
 				   struct sk_buff **pskb)
 {
+	struct ovnic_dev *vnic = port->vnic;
 	const struct ovnic_overlay *ovl = rcu_dereference(vnic->ovl);
 	struct sk_buff *skb = *pskb;
 	struct net_device *lower = skb->dev;
@@ -268,7 +269,7 @@ rx_handler_result_t ovnic_decap_rx(struct ovnic_dev *vnic,
 	unsigned int segs;
 	int drop;
 
-	if (ovnic_neigh_rx(vnic, lower, ovl, skb))
+	if (ovnic_neigh_rx(port, lower, ovl, skb))
 		return RX_HANDLER_CONSUMED;
 	if (unlikely(!(vnic->dev->flags & IFF_UP))) {
 		drop = OVNIC_DROP_RX_VNIC_DOWN;
@@ -311,6 +312,7 @@ rx_handler_result_t ovnic_decap_rx(struct ovnic_dev *vnic,
 	drop = ovnic_decap_deliver(vnic, skb, &info);
 	if (drop)
 		goto drop;
+	ovnic_count_lower(vnic, false, port->index, skb->len + ETH_HLEN);
 	*pskb = skb;
 	return RX_HANDLER_ANOTHER;
 

@@ -54,6 +54,19 @@ void ovnic_count_tx(struct ovnic_dev *vnic, unsigned int queue,
 	ovnic_count_queue(vnic->stats, true, queue, len);
 }
 
+void ovnic_count_lower(struct ovnic_dev *vnic, bool tx, unsigned int index,
+		       unsigned int len)
+{
+	struct ovnic_pcpu_stats *s = this_cpu_ptr(vnic->stats);
+	struct ovnic_queue_stats *q;
+
+	q = tx ? &s->lower_tx[index] : &s->lower_rx[index];
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&q->packets);
+	u64_stats_add(&q->bytes, len);
+	u64_stats_update_end(&s->syncp);
+}
+
 void ovnic_count_event(struct ovnic_dev *vnic, enum ovnic_event event,
 		       unsigned int n)
 {
@@ -102,6 +115,16 @@ void ovnic_stats_read(struct ovnic_dev *vnic, struct ovnic_pcpu_stats *sum)
 			u64_stats_add(&sum->txq[i].bytes,
 				      ovnic_read_counter(s, &s->txq[i].bytes));
 		}
+		for (i = 0; i < OVNIC_MAX_LOWERS; i++) {
+			u64_stats_add(&sum->lower_rx[i].packets,
+				      ovnic_read_counter(s, &s->lower_rx[i].packets));
+			u64_stats_add(&sum->lower_rx[i].bytes,
+				      ovnic_read_counter(s, &s->lower_rx[i].bytes));
+			u64_stats_add(&sum->lower_tx[i].packets,
+				      ovnic_read_counter(s, &s->lower_tx[i].packets));
+			u64_stats_add(&sum->lower_tx[i].bytes,
+				      ovnic_read_counter(s, &s->lower_tx[i].bytes));
+		}
 		for (i = 0; i < OVNIC_DROP_MAX; i++)
 			u64_stats_add(&sum->drops[i],
 				      ovnic_read_counter(s, &s->drops[i]));
@@ -145,11 +168,14 @@ static netdev_tx_t ovnic_start_xmit(struct sk_buff *skb,
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
 	unsigned int queue = skb_get_queue_mapping(skb);
+	struct net_device *lower = NULL;
 	unsigned int len = skb->len;
-	struct net_device *lower;
+	struct ovnic_port *port;
 	int ret;
 
-	lower = rcu_dereference_bh(vnic->lower);
+	port = ovnic_agg_tx_port(vnic, skb);
+	if (likely(port))
+		lower = rcu_dereference_bh(port->lower);
 	if (unlikely(!lower)) {
 		ovnic_count_drop(vnic, OVNIC_DROP_TX_NO_LOWER);
 		goto drop;
@@ -163,14 +189,16 @@ static netdev_tx_t ovnic_start_xmit(struct sk_buff *skb,
 	if (unlikely(!net_eq(dev_net(dev), dev_net(lower))))
 		skb_scrub_packet(skb, true);
 	if (ovnic_is_overlay(vnic))
-		return ovnic_encap_xmit(vnic, skb, lower);
+		return ovnic_encap_xmit(port, skb, lower);
 	skb->dev = lower;
 
 	ret = dev_queue_xmit(skb);
-	if (likely(ret == NET_XMIT_SUCCESS || ret == NET_XMIT_CN))
+	if (likely(ret == NET_XMIT_SUCCESS || ret == NET_XMIT_CN)) {
 		ovnic_count_queue(vnic->stats, true, queue, len);
-	else
+		ovnic_count_lower(vnic, true, port->index, len);
+	} else {
 		ovnic_count_drop(vnic, OVNIC_DROP_TX_LOWER_BUSY);
+	}
 	return NETDEV_TX_OK;
 
 drop:
@@ -178,85 +206,127 @@ drop:
 	return NETDEV_TX_OK;
 }
 
+/* Undo the first @n lowers' share of the VNIC's promiscuity/allmulti. */
+static void ovnic_lowers_flags(struct ovnic_dev *vnic, unsigned int flags,
+			       int inc, unsigned int n)
+{
+	struct ovnic_port *port;
+	unsigned int i;
+
+	ovnic_for_each_port(vnic, port, i) {
+		struct net_device *lower = ovnic_port_lower(port);
+
+		if (i >= n)
+			break;
+		if (!lower)
+			continue;
+		if (flags & IFF_ALLMULTI)
+			dev_set_allmulti(lower, inc);
+		if (flags & IFF_PROMISC)
+			dev_set_promiscuity(lower, inc);
+	}
+}
+
 static int ovnic_open(struct net_device *dev)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
-	struct net_device *lower = rtnl_dereference(vnic->lower);
+	const struct ovnic_overlay *ovl;
+	struct ovnic_port *port;
+	unsigned int i;
 	int err;
 
-	if (!lower)
+	if (!ovnic_first_port(vnic))
 		return -ENODEV;
-	if (ovnic_is_overlay(vnic))
-		goto out;
+	ovl = rtnl_dereference(vnic->ovl);
+	if (ovl) {
+		/* Announce the endpoint now even if the carrier did not change. */
+		ovnic_for_each_port(vnic, port, i)
+			if (ovnic_port_usable(port))
+				ovnic_neigh_start(port, ovl);
+		return 0;
+	}
 
-	if (dev->flags & IFF_ALLMULTI) {
-		err = dev_set_allmulti(lower, 1);
-		if (err)
+	ovnic_for_each_port(vnic, port, i) {
+		struct net_device *lower = ovnic_port_lower(port);
+
+		if (!lower)
+			continue;
+		err = 0;
+		if (dev->flags & IFF_ALLMULTI)
+			err = dev_set_allmulti(lower, 1);
+		if (!err && (dev->flags & IFF_PROMISC)) {
+			err = dev_set_promiscuity(lower, 1);
+			if (err && (dev->flags & IFF_ALLMULTI))
+				dev_set_allmulti(lower, -1);
+		}
+		if (err) {
+			ovnic_lowers_flags(vnic, dev->flags, -1, i);
 			return err;
+		}
 	}
-	if (dev->flags & IFF_PROMISC) {
-		err = dev_set_promiscuity(lower, 1);
-		if (err)
-			goto err_allmulti;
-	}
-out:
-	ovnic_update_carrier(vnic);
-	/* Announce the endpoint now even if the carrier did not change. */
-	if (ovnic_is_overlay(vnic) && netif_carrier_ok(dev))
-		ovnic_neigh_start(vnic, lower, rtnl_dereference(vnic->ovl));
 	return 0;
-
-err_allmulti:
-	if (dev->flags & IFF_ALLMULTI)
-		dev_set_allmulti(lower, -1);
-	return err;
 }
 
 static int ovnic_stop(struct net_device *dev)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
-	struct net_device *lower = rtnl_dereference(vnic->lower);
+	struct ovnic_port *port;
+	unsigned int i;
 
-	netif_carrier_off(dev);
-	if (!lower || ovnic_is_overlay(vnic))
+	if (ovnic_is_overlay(vnic))
 		return 0;
+	ovnic_for_each_port(vnic, port, i) {
+		struct net_device *lower = ovnic_port_lower(port);
 
-	dev_uc_unsync(lower, dev);
-	dev_mc_unsync(lower, dev);
-	if (dev->flags & IFF_ALLMULTI)
-		dev_set_allmulti(lower, -1);
-	if (dev->flags & IFF_PROMISC)
-		dev_set_promiscuity(lower, -1);
+		if (!lower)
+			continue;
+		dev_uc_unsync(lower, dev);
+		dev_mc_unsync(lower, dev);
+	}
+	ovnic_lowers_flags(vnic, dev->flags, -1, vnic->nports);
 	return 0;
 }
 
 static void ovnic_change_rx_flags(struct net_device *dev, int change)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
-	struct net_device *lower = rtnl_dereference(vnic->lower);
+	struct ovnic_port *port;
+	unsigned int i;
 
-	if (!lower || !(dev->flags & IFF_UP) || ovnic_is_overlay(vnic))
+	if (!(dev->flags & IFF_UP) || ovnic_is_overlay(vnic))
 		return;
-	if (change & IFF_ALLMULTI)
-		dev_set_allmulti(lower, dev->flags & IFF_ALLMULTI ? 1 : -1);
-	if (change & IFF_PROMISC)
-		dev_set_promiscuity(lower, dev->flags & IFF_PROMISC ? 1 : -1);
+	ovnic_for_each_port(vnic, port, i) {
+		struct net_device *lower = ovnic_port_lower(port);
+
+		if (!lower)
+			continue;
+		if (change & IFF_ALLMULTI)
+			dev_set_allmulti(lower, dev->flags & IFF_ALLMULTI ?
+					 1 : -1);
+		if (change & IFF_PROMISC)
+			dev_set_promiscuity(lower, dev->flags & IFF_PROMISC ?
+					    1 : -1);
+	}
 }
 
 /* Called with the VNIC's address lists locked (netif_addr_lock_bh). */
 static void ovnic_set_rx_mode(struct net_device *dev)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
-	struct net_device *lower;
+	struct ovnic_port *port;
+	unsigned int i;
 
 	/* Tenant addresses are inner addresses: the VF's filter keeps its own. */
 	if (ovnic_is_overlay(vnic))
 		return;
 	rcu_read_lock();
-	lower = rcu_dereference(vnic->lower);
-	if (lower) {
-		dev_uc_sync(lower, dev);
-		dev_mc_sync(lower, dev);
+	ovnic_for_each_port(vnic, port, i) {
+		struct net_device *lower = rcu_dereference(port->lower);
+
+		if (!lower)
+			continue;
+		dev_uc_sync_multiple(lower, dev);
+		dev_mc_sync_multiple(lower, dev);
 	}
 	rcu_read_unlock();
 }
@@ -265,23 +335,37 @@ static int ovnic_set_mac_address(struct net_device *dev, void *p)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
 	struct sockaddr *addr = p;
+	struct ovnic_port *port;
+	unsigned int i, j;
 	int err;
 
 	err = eth_prepare_mac_addr_change(dev, p);
 	if (err)
 		return err;
-	if (rtnl_dereference(vnic->lower) && !ovnic_is_overlay(vnic)) {
-		err = ovnic_vf_set_mac(vnic, addr->sa_data, NULL);
+	if (ovnic_is_overlay(vnic))
+		goto commit;
+	/* Every VF carries the VNIC's address. */
+	ovnic_for_each_port(vnic, port, i) {
+		if (!ovnic_port_lower(port))
+			continue;
+		err = ovnic_vf_set_mac(port, addr->sa_data, NULL);
 		if (err)
-			return err;
+			goto err_undo;
 	}
+commit:
 	eth_commit_mac_addr_change(dev, p);
 	return 0;
+
+err_undo:
+	for (j = 0; j < i; j++)
+		if (ovnic_port_lower(&vnic->ports[j]))
+			ovnic_vf_set_mac(&vnic->ports[j], dev->dev_addr, NULL);
+	return err;
 }
 
 static int ovnic_change_mtu(struct net_device *dev, int new_mtu)
 {
-	/* dev->max_mtu follows the VF's MTU, the core enforced it. */
+	/* dev->max_mtu follows the VFs' MTU, the core enforced it. */
 	WRITE_ONCE(dev->mtu, new_mtu);
 	return 0;
 }
@@ -290,23 +374,34 @@ static netdev_features_t ovnic_fix_features(struct net_device *dev,
 					    netdev_features_t features)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
-	struct net_device *lower = rtnl_dereference(vnic->lower);
-	netdev_features_t lower_features;
+	netdev_features_t lower_features = 0;
+	struct ovnic_port *port;
+	bool any = false;
+	unsigned int i;
 
-	if (!lower)
-		return features;
 	/* The overlay segments in software when the VF cannot. */
 	if (ovnic_is_overlay(vnic))
 		return features & (OVNIC_OVERLAY_OFFLOADS | NETIF_F_SOFT_FEATURES);
 
 	/*
-	 * Offer what the VF offers. Checksumming is offered generically: the
-	 * VF's transmit path falls back to software for what its hardware
-	 * cannot checksum, and software GSO stays available either way.
+	 * Offer what every VF offers. Checksumming is offered generically:
+	 * the VF's transmit path falls back to software for what its
+	 * hardware cannot checksum, and software GSO stays available.
 	 */
-	lower_features = lower->features | NETIF_F_RXCSUM;
-	if (lower_features & NETIF_F_CSUM_MASK)
-		lower_features |= NETIF_F_HW_CSUM;
+	ovnic_for_each_port(vnic, port, i) {
+		struct net_device *lower = ovnic_port_lower(port);
+		netdev_features_t f;
+
+		if (!lower)
+			continue;
+		f = lower->features | NETIF_F_RXCSUM;
+		if (f & NETIF_F_CSUM_MASK)
+			f |= NETIF_F_HW_CSUM;
+		lower_features = any ? lower_features & f : f;
+		any = true;
+	}
+	if (!any)
+		return features;
 	return netdev_intersect_features(features, lower_features) |
 	       (features & (NETIF_F_GSO_SOFTWARE | NETIF_F_SOFT_FEATURES));
 }
@@ -314,11 +409,17 @@ static netdev_features_t ovnic_fix_features(struct net_device *dev,
 static int ovnic_get_iflink(const struct net_device *dev)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
-	struct net_device *lower;
+	struct net_device *lower = NULL;
+	struct ovnic_port *port;
 	int ifindex = 0;
+	unsigned int i;
 
 	rcu_read_lock();
-	lower = rcu_dereference(vnic->lower);
+	port = rcu_dereference(vnic->active);
+	if (port)
+		lower = rcu_dereference(port->lower);
+	for (i = 0; !lower && i < vnic->nports; i++)
+		lower = rcu_dereference(vnic->ports[i].lower);
 	if (lower)
 		ifindex = READ_ONCE(lower->ifindex);
 	rcu_read_unlock();
@@ -328,7 +429,8 @@ static int ovnic_get_iflink(const struct net_device *dev)
 static int ovnic_init(struct net_device *dev)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
-	struct net_device *lower = rtnl_dereference(vnic->lower);
+	struct ovnic_port *port;
+	unsigned int i;
 	int err = -ENOMEM;
 
 	vnic->stats = netdev_alloc_pcpu_stats(struct ovnic_pcpu_stats);
@@ -340,9 +442,12 @@ static int ovnic_init(struct net_device *dev)
 			goto err_stats;
 	}
 
-	/* References held from here until ovnic_uninit(). */
-	netdev_hold(lower, &vnic->lower_tracker, GFP_KERNEL);
-	netdev_hold(vnic->pf, &vnic->pf_tracker, GFP_KERNEL);
+	/* References held from here until released or ovnic_uninit(). */
+	ovnic_for_each_port(vnic, port, i) {
+		netdev_hold(ovnic_port_lower(port), &port->lower_tracker,
+			    GFP_KERNEL);
+		netdev_hold(port->pf, &port->pf_tracker, GFP_KERNEL);
+	}
 	netdev_lockdep_set_classes(dev);
 	return 0;
 
@@ -358,23 +463,28 @@ err_ovl:
 static void ovnic_uninit(struct net_device *dev)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
-	struct net_device *lower = rtnl_dereference(vnic->lower);
+	struct ovnic_port *port;
+	unsigned int i;
 
+	ovnic_agg_stop(vnic);
+	list_del_init(&vnic->list);
 	/*
-	 * Transmit, get_iflink and the VF's rx_handler read @lower under RCU;
-	 * one grace period after it is cleared covers them all. Releasing a
-	 * claimed VF waits for one (netdev_rx_handler_unregister()).
+	 * Transmit, get_iflink and the VFs' rx_handler read the lowers under
+	 * RCU; releasing a lower clears it and waits for a grace period.
 	 */
-	RCU_INIT_POINTER(vnic->lower, NULL);
-	if (ovnic_lower_claimed(vnic))
-		ovnic_lower_release(vnic, lower);
-	else
-		synchronize_net();
+	ovnic_for_each_port(vnic, port, i) {
+		struct net_device *lower = ovnic_port_lower(port);
+
+		if (!lower)
+			continue;
+		ovnic_lower_release(port);
+		netdev_put(lower, &port->lower_tracker);
+		netdev_put(port->pf, &port->pf_tracker);
+		port->pf = NULL;
+	}
 	/* No packet is in the datapath any more. */
 	ovnic_reasm_uninit(vnic);
 	kfree(rcu_replace_pointer(vnic->ovl, NULL, true));
-	netdev_put(lower, &vnic->lower_tracker);
-	netdev_put(vnic->pf, &vnic->pf_tracker);
 }
 
 static void ovnic_destructor(struct net_device *dev)
@@ -407,6 +517,7 @@ void ovnic_setup(struct net_device *dev)
 	ether_setup(dev);
 	vnic->dev = dev;
 	INIT_LIST_HEAD(&vnic->list);
+	ovnic_agg_init(vnic);
 
 	dev->netdev_ops = &ovnic_netdev_ops;
 	dev->ethtool_ops = &ovnic_ethtool_ops;
@@ -428,49 +539,133 @@ void ovnic_setup(struct net_device *dev)
 	netif_carrier_off(dev);
 }
 
+/* Smallest MTU, TSO limits, largest headroom and tailroom of the lowers. */
+struct ovnic_lowers_caps {
+	unsigned int mtu;
+	unsigned int tso_max_size;
+	unsigned int tso_max_segs;
+	unsigned int headroom;
+	unsigned int tailroom;
+	unsigned int txq;
+	unsigned int rxq;
+};
+
+static bool ovnic_lowers_caps(struct ovnic_dev *vnic,
+			      struct ovnic_lowers_caps *caps)
+{
+	struct ovnic_port *port;
+	bool any = false;
+	unsigned int i;
+
+	memset(caps, 0, sizeof(*caps));
+	ovnic_for_each_port(vnic, port, i) {
+		struct net_device *lower = ovnic_port_lower(port);
+
+		if (!lower)
+			continue;
+		if (!any) {
+			caps->mtu = lower->mtu;
+			caps->tso_max_size = lower->tso_max_size;
+			caps->tso_max_segs = lower->tso_max_segs;
+			caps->txq = lower->real_num_tx_queues;
+			caps->rxq = lower->real_num_rx_queues;
+		}
+		any = true;
+		caps->mtu = min(caps->mtu, lower->mtu);
+		caps->tso_max_size = min(caps->tso_max_size,
+					 lower->tso_max_size);
+		caps->tso_max_segs = min(caps->tso_max_segs,
+					 lower->tso_max_segs);
+		caps->txq = min(caps->txq, lower->real_num_tx_queues);
+		caps->rxq = min(caps->rxq, lower->real_num_rx_queues);
+		caps->headroom = max_t(unsigned int, caps->headroom,
+				       lower->needed_headroom);
+		caps->tailroom = max_t(unsigned int, caps->tailroom,
+				       lower->needed_tailroom);
+	}
+	return any;
+}
+
 /**
- * ovnic_inherit_lower - derive a new VNIC's properties from its VF
- * @dev: the VNIC, not registered yet
- * @lower: its VF
- * @user_mtu: the user chose the MTU (already checked against the VF's)
+ * ovnic_inherit_lower - derive a new VNIC's properties from its VFs
+ * @dev: the VNIC, not registered yet, with its lowers set
+ * @user_mtu: the user chose the MTU (already checked against the VFs')
  *
  * MTU (unless the user chose one), MTU bound, GSO limits, queue counts,
- * headroom and, unless the user chose one, the MAC address.
+ * headroom and, unless the user chose one, the MAC address (the first
+ * VF's, which every VF of a plain VNIC then carries).
  */
-void ovnic_inherit_lower(struct net_device *dev, struct net_device *lower,
-			 bool user_mtu)
+void ovnic_inherit_lower(struct net_device *dev, bool user_mtu)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct net_device *first = ovnic_port_lower(&vnic->ports[0]);
+	struct ovnic_lowers_caps caps;
+	unsigned int max;
 
+	ovnic_lowers_caps(vnic, &caps);
 	if (ovnic_is_overlay(vnic)) {
-		ovnic_overlay_inherit(dev, lower, user_mtu);
+		unsigned int mtu = ovnic_overlay_mtu(vnic, caps.mtu, &max);
+
+		if (!user_mtu)
+			dev->mtu = mtu;
+		dev->max_mtu = max;
+		/* One inner GSO frame plus outer headers fits one GRO packet. */
+		netif_set_tso_max_size(dev, OVNIC_MTU_MAX);
+		dev->needed_headroom = caps.headroom + OVNIC_OVERHEAD6;
 	} else {
 		if (!user_mtu)
-			dev->mtu = lower->mtu;
-		dev->max_mtu = lower->mtu;
-		netif_inherit_tso_max(dev, lower);
-		dev->needed_headroom = lower->needed_headroom;
+			dev->mtu = caps.mtu;
+		dev->max_mtu = caps.mtu;
+		netif_set_tso_max_size(dev, caps.tso_max_size);
+		netif_set_tso_max_segs(dev, caps.tso_max_segs);
+		dev->needed_headroom = caps.headroom;
 	}
-	dev->needed_tailroom = lower->needed_tailroom;
-	netif_set_real_num_tx_queues(dev, min(lower->real_num_tx_queues,
-					      dev->num_tx_queues));
-	netif_set_real_num_rx_queues(dev, min(lower->real_num_rx_queues,
-					      dev->num_rx_queues));
+	dev->needed_tailroom = caps.tailroom;
+	netif_set_real_num_tx_queues(dev, min(caps.txq, dev->num_tx_queues));
+	netif_set_real_num_rx_queues(dev, min(caps.rxq, dev->num_rx_queues));
 	if (dev->addr_assign_type == NET_ADDR_SET)
 		return;
-	/* An overlay VNIC's address is the tenant's, not the VF's. */
+	/* An overlay VNIC's address is the tenant's, not the VFs'. */
 	if (ovnic_is_overlay(vnic)) {
 		eth_hw_addr_random(dev);
 	} else {
-		eth_hw_addr_set(dev, lower->dev_addr);
+		eth_hw_addr_set(dev, first->dev_addr);
 		dev->addr_assign_type = NET_ADDR_STOLEN;
 	}
 }
 
 /**
+ * ovnic_lowers_changed - follow a lower's MTU or features, or its removal
+ * @vnic: the VNIC
+ *
+ * Context: RTNL held.
+ */
+void ovnic_lowers_changed(struct ovnic_dev *vnic)
+{
+	struct net_device *dev = vnic->dev;
+	struct ovnic_lowers_caps caps;
+
+	if (!ovnic_lowers_caps(vnic, &caps))
+		return;
+	if (ovnic_is_overlay(vnic)) {
+		/* Overlay frames of any size are segmented to the VF's MTU. */
+		dev->needed_headroom = caps.headroom + OVNIC_OVERHEAD6;
+	} else {
+		dev->max_mtu = caps.mtu;
+		if (dev->mtu > caps.mtu)
+			dev_set_mtu(dev, caps.mtu);
+		netif_set_tso_max_size(dev, caps.tso_max_size);
+		netif_set_tso_max_segs(dev, caps.tso_max_segs);
+		dev->needed_headroom = caps.headroom;
+	}
+	dev->needed_tailroom = caps.tailroom;
+	netdev_update_features(dev);
+}
+
+/**
  * ovnic_overlay_mtu - default and largest MTU of an overlay VNIC
  * @vnic: the overlay VNIC
- * @lower: its VF
+ * @lower_mtu: the smallest MTU of its VFs
  * @max: where to store the largest MTU (may be NULL)
  *
  * The default MTU leaves room for the outer headers in one VF frame. Larger
@@ -480,29 +675,13 @@ void ovnic_inherit_lower(struct net_device *dev, struct net_device *lower,
  * Return: the default MTU.
  */
 unsigned int ovnic_overlay_mtu(struct ovnic_dev *vnic,
-			       const struct net_device *lower,
-			       unsigned int *max)
+			       unsigned int lower_mtu, unsigned int *max)
 {
 	const struct ovnic_overlay *ovl = rtnl_dereference(vnic->ovl);
 	unsigned int overhead = ovl->ipv6 ? OVNIC_OVERHEAD6 : OVNIC_OVERHEAD4;
 
 	if (max)
 		*max = OVNIC_MTU_MAX;
-	return lower->mtu > overhead + ETH_MIN_MTU ?
-	       lower->mtu - overhead : ETH_MIN_MTU;
-}
-
-void ovnic_overlay_inherit(struct net_device *dev, struct net_device *lower,
-			   bool user_mtu)
-{
-	struct ovnic_dev *vnic = netdev_priv(dev);
-	unsigned int max;
-	unsigned int mtu = ovnic_overlay_mtu(vnic, lower, &max);
-
-	if (!user_mtu)
-		dev->mtu = mtu;
-	dev->max_mtu = max;
-	/* One inner GSO frame plus outer headers fits one GRO packet. */
-	netif_set_tso_max_size(dev, OVNIC_MTU_MAX);
-	dev->needed_headroom = lower->needed_headroom + OVNIC_OVERHEAD6;
+	return lower_mtu > overhead + ETH_MIN_MTU ?
+	       lower_mtu - overhead : ETH_MIN_MTU;
 }

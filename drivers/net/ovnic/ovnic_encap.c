@@ -321,8 +321,8 @@ static void ovnic_encap_queue(struct ovnic_dev *vnic, struct sk_buff *skb,
 }
 
 /**
- * ovnic_encap_xmit - encapsulate a tenant frame and send it on the VF
- * @vnic: the overlay VNIC
+ * ovnic_encap_xmit - encapsulate a tenant frame and send it on a VF
+ * @port: the lower device of the overlay VNIC chosen for the frame
  * @skb: the frame, skb->data at its Ethernet header
  * @lower: the VF, running
  *
@@ -331,9 +331,10 @@ static void ovnic_encap_queue(struct ovnic_dev *vnic, struct sk_buff *skb,
  *
  * Return: NETDEV_TX_OK; the frame is sent or dropped with a counter.
  */
-netdev_tx_t ovnic_encap_xmit(struct ovnic_dev *vnic, struct sk_buff *skb,
+netdev_tx_t ovnic_encap_xmit(struct ovnic_port *port, struct sk_buff *skb,
 			     struct net_device *lower)
 {
+	struct ovnic_dev *vnic = port->vnic;
 	unsigned int queue = skb_get_queue_mapping(skb);
 	struct net_device *dev = vnic->dev;
 	const struct ovnic_overlay *ovl;
@@ -364,7 +365,7 @@ netdev_tx_t ovnic_encap_xmit(struct ovnic_dev *vnic, struct sk_buff *skb,
 		}
 		remote = ovl->remote;
 	}
-	if (ovnic_neigh_resolve(vnic, lower, ovl, &remote, nh_mac)) {
+	if (ovnic_neigh_resolve(port, lower, ovl, &remote, nh_mac)) {
 		ovnic_count_drop(vnic, OVNIC_DROP_TX_NO_NEIGH);
 		goto drop;
 	}
@@ -417,6 +418,7 @@ netdev_tx_t ovnic_encap_xmit(struct ovnic_dev *vnic, struct sk_buff *skb,
 	if (gso)
 		ovnic_count_event(vnic, OVNIC_EV_TX_GSO_FRAMES, 1);
 	ovnic_count_tx(vnic, queue, len);
+	ovnic_count_lower(vnic, true, port->index, len);
 	skb->dev = lower;
 	ovnic_encap_queue(vnic, skb, lower, gso);
 	return NETDEV_TX_OK;

@@ -29,6 +29,7 @@ static const char ovnic_drop_names[OVNIC_DROP_MAX][ETH_GSTRING_LEN] = {
 	[OVNIC_DROP_RX_REASM_OVERLAP]	= "rx_drop_reasm_overlap",
 	[OVNIC_DROP_RX_REASM_TIMEOUT]	= "rx_drop_reasm_timeout",
 	[OVNIC_DROP_RX_REASM_EVICT]	= "rx_drop_reasm_evict",
+	[OVNIC_DROP_RX_INACTIVE]	= "rx_drop_inactive",
 	[OVNIC_DROP_TX_NO_LOWER]	= "tx_drop_no_lower",
 	[OVNIC_DROP_TX_LOWER_BUSY]	= "tx_drop_lower_busy",
 	[OVNIC_DROP_TX_VNIC_DOWN]	= "tx_drop_vnic_down",
@@ -52,6 +53,11 @@ static const char ovnic_event_names[OVNIC_EV_MAX][ETH_GSTRING_LEN] = {
 	[OVNIC_EV_RX_REASM_QUEUED]	= "rx_reasm_queued",
 	[OVNIC_EV_RX_REASM_DONE]	= "rx_reasm_done",
 	[OVNIC_EV_RX_NEIGH]		= "rx_neigh",
+	[OVNIC_EV_FAILOVERS]		= "failovers",
+	[OVNIC_EV_FAILBACKS]		= "failbacks",
+	[OVNIC_EV_LOWER_CHANGES]	= "lower_changes",
+	[OVNIC_EV_PROBE_TX]		= "probe_tx",
+	[OVNIC_EV_PROBE_RX]		= "probe_rx",
 };
 
 /* Reassembly table gauges (zero for a plain VNIC). */
@@ -60,8 +66,18 @@ static const char ovnic_reasm_names[][ETH_GSTRING_LEN] = {
 	"reasm_frames_limit",
 };
 
-/* Per queue: packets and bytes. */
+/* Per queue and per lower: packets and bytes. */
 #define OVNIC_QUEUE_STATS 2
+
+/* The lower whose hardware ethtool reports: the active one, or the first. */
+static struct net_device *ovnic_ethtool_lower(struct ovnic_dev *vnic)
+{
+	struct ovnic_port *port = rtnl_dereference(vnic->active);
+
+	if (!port || !ovnic_port_lower(port))
+		port = ovnic_first_port(vnic);
+	return port ? ovnic_port_lower(port) : NULL;
+}
 
 static void ovnic_get_drvinfo(struct net_device *dev,
 			      struct ethtool_drvinfo *info)
@@ -70,20 +86,25 @@ static void ovnic_get_drvinfo(struct net_device *dev,
 
 	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
 	strscpy(info->version, OVNIC_VERSION, sizeof(info->version));
-	strscpy(info->bus_info, vnic->vf_pci, sizeof(info->bus_info));
+	/* The first lower's VF, stable whatever fails over. */
+	strscpy(info->bus_info, vnic->ports[0].vf_pci, sizeof(info->bus_info));
 }
 
 static int ovnic_get_sset_count(struct net_device *dev, int sset)
 {
+	struct ovnic_dev *vnic = netdev_priv(dev);
+
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
 	return OVNIC_QUEUE_STATS * (dev->real_num_rx_queues +
 				    dev->real_num_tx_queues) +
+	       2 * OVNIC_QUEUE_STATS * vnic->nports +
 	       OVNIC_DROP_MAX + OVNIC_EV_MAX + ARRAY_SIZE(ovnic_reasm_names);
 }
 
 static void ovnic_get_strings(struct net_device *dev, u32 sset, u8 *data)
 {
+	struct ovnic_dev *vnic = netdev_priv(dev);
 	unsigned int i;
 
 	if (sset != ETH_SS_STATS)
@@ -95,6 +116,12 @@ static void ovnic_get_strings(struct net_device *dev, u32 sset, u8 *data)
 	for (i = 0; i < dev->real_num_tx_queues; i++) {
 		ethtool_sprintf(&data, "tx_q%u_packets", i);
 		ethtool_sprintf(&data, "tx_q%u_bytes", i);
+	}
+	for (i = 0; i < vnic->nports; i++) {
+		ethtool_sprintf(&data, "lower%u_tx_packets", i);
+		ethtool_sprintf(&data, "lower%u_tx_bytes", i);
+		ethtool_sprintf(&data, "lower%u_rx_packets", i);
+		ethtool_sprintf(&data, "lower%u_rx_bytes", i);
 	}
 	memcpy(data, ovnic_drop_names, sizeof(ovnic_drop_names));
 	data += sizeof(ovnic_drop_names);
@@ -124,6 +151,12 @@ static void ovnic_get_ethtool_stats(struct net_device *dev,
 	for (i = 0; i < dev->real_num_tx_queues; i++) {
 		*data++ = u64_stats_read(&sum->txq[i].packets);
 		*data++ = u64_stats_read(&sum->txq[i].bytes);
+	}
+	for (i = 0; i < vnic->nports; i++) {
+		*data++ = u64_stats_read(&sum->lower_tx[i].packets);
+		*data++ = u64_stats_read(&sum->lower_tx[i].bytes);
+		*data++ = u64_stats_read(&sum->lower_rx[i].packets);
+		*data++ = u64_stats_read(&sum->lower_rx[i].bytes);
 	}
 	for (i = 0; i < OVNIC_DROP_MAX; i++)
 		*data++ = u64_stats_read(&sum->drops[i]);
@@ -155,8 +188,7 @@ static void ovnic_get_ringparam(struct net_device *dev,
 				struct kernel_ethtool_ringparam *kring,
 				struct netlink_ext_ack *extack)
 {
-	struct ovnic_dev *vnic = netdev_priv(dev);
-	struct net_device *lower = rtnl_dereference(vnic->lower);
+	struct net_device *lower = ovnic_ethtool_lower(netdev_priv(dev));
 
 	if (lower && lower->ethtool_ops && lower->ethtool_ops->get_ringparam)
 		lower->ethtool_ops->get_ringparam(lower, ring, kring, extack);
@@ -165,8 +197,7 @@ static void ovnic_get_ringparam(struct net_device *dev,
 static int ovnic_get_link_ksettings(struct net_device *dev,
 				    struct ethtool_link_ksettings *cmd)
 {
-	struct ovnic_dev *vnic = netdev_priv(dev);
-	struct net_device *lower = rtnl_dereference(vnic->lower);
+	struct net_device *lower = ovnic_ethtool_lower(netdev_priv(dev));
 
 	if (!lower)
 		return -ENODEV;

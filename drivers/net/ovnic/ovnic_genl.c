@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ovnic: the "ovnic" generic netlink family (encapsulation rules).
+ * ovnic: the "ovnic" generic netlink family (encapsulation rules, and
+ * failover events on the "events" multicast group).
  *
  * Commands and attributes are documented in include/uapi/linux/ovnic.h and
  * described in Documentation/netlink/specs/ovnic.yaml. The operations are
@@ -47,6 +48,9 @@ static const struct nla_policy ovnic_genl_policy[OVNIC_A_MAX + 1] = {
 	[OVNIC_A_RULE_REMOTE6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[OVNIC_A_RULE_COUNT]	= { .type = NLA_REJECT,
 				    .reject_message = "rule count is read-only" },
+	[OVNIC_A_EV_IFINDEX ... OVNIC_A_EV_LOWER_IFINDEX] = {
+		.type = NLA_REJECT,
+		.reject_message = "event attributes are sent, not received" },
 };
 
 static struct genl_family ovnic_genl_family;
@@ -326,6 +330,10 @@ static const struct genl_ops ovnic_genl_ops[] = {
 	},
 };
 
+static const struct genl_multicast_group ovnic_genl_mcgrps[] = {
+	{ .name = OVNIC_MCGRP_EVENTS },
+};
+
 static struct genl_family ovnic_genl_family __ro_after_init = {
 	.name		= OVNIC_GENL_NAME,
 	.version	= OVNIC_GENL_VERSION,
@@ -336,6 +344,8 @@ static struct genl_family ovnic_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= ovnic_genl_ops,
 	.n_ops		= ARRAY_SIZE(ovnic_genl_ops),
+	.mcgrps		= ovnic_genl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(ovnic_genl_mcgrps),
 	/* Strict validation for every command: there is no legacy user. */
 	.resv_start_op	= OVNIC_CMD_RULE_GET + 1,
 };
@@ -358,4 +368,100 @@ int ovnic_genl_init(void)
 void ovnic_genl_uninit(void)
 {
 	genl_unregister_family(&ovnic_genl_family);
+}
+
+/* A notification of @cmd about @vnic, or NULL if nobody listens. */
+static struct sk_buff *ovnic_genl_event_new(struct ovnic_dev *vnic, u8 cmd,
+					    void **hdr)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&ovnic_genl_family, vnic->link_net, 0))
+		return NULL;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	*hdr = genlmsg_put(skb, 0, 0, &ovnic_genl_family, 0, cmd);
+	if (!*hdr ||
+	    nla_put_u32(skb, OVNIC_A_EV_IFINDEX, vnic->dev->ifindex) ||
+	    nla_put_string(skb, OVNIC_A_EV_IFNAME, vnic->dev->name)) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+static void ovnic_genl_event_send(struct ovnic_dev *vnic, struct sk_buff *skb,
+				  void *hdr)
+{
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&ovnic_genl_family, vnic->link_net, skb, 0, 0,
+				GFP_KERNEL);
+}
+
+static int ovnic_genl_put_lower(struct sk_buff *skb, struct ovnic_port *port)
+{
+	struct net_device *lower = ovnic_port_lower(port);
+
+	if (nla_put_u32(skb, OVNIC_A_EV_LOWER, port->index))
+		return -EMSGSIZE;
+	if (lower && nla_put_u32(skb, OVNIC_A_EV_LOWER_IFINDEX, lower->ifindex))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * ovnic_genl_notify_lower - multicast a lower's state change
+ * @port: the lower, in its new state
+ *
+ * Context: RTNL held.
+ */
+void ovnic_genl_notify_lower(struct ovnic_port *port)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = ovnic_genl_event_new(port->vnic, OVNIC_CMD_LOWER_STATE, &hdr);
+	if (!skb)
+		return;
+	if (ovnic_genl_put_lower(skb, port) ||
+	    nla_put_u8(skb, OVNIC_A_EV_STATE, port->state) ||
+	    nla_put_u8(skb, OVNIC_A_EV_REASON, port->reason)) {
+		nlmsg_free(skb);
+		return;
+	}
+	ovnic_genl_event_send(port->vnic, skb, hdr);
+}
+
+/**
+ * ovnic_genl_notify_failover - multicast a change of the lowers in use
+ * @vnic: the VNIC
+ * @old: the active lower before (NULL if none, or in balance mode)
+ * @new: the active lower now (NULL if none, or in balance mode)
+ * @cause: the lower whose change caused it, NULL for a configuration change
+ * @reason: why
+ * @failback: a return to the primary
+ *
+ * Context: RTNL held.
+ */
+void ovnic_genl_notify_failover(struct ovnic_dev *vnic,
+				struct ovnic_port *old, struct ovnic_port *new,
+				struct ovnic_port *cause,
+				enum ovnic_reason reason, bool failback)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = ovnic_genl_event_new(vnic, OVNIC_CMD_FAILOVER, &hdr);
+	if (!skb)
+		return;
+	if ((cause && ovnic_genl_put_lower(skb, cause)) ||
+	    nla_put_u8(skb, OVNIC_A_EV_REASON, reason) ||
+	    (old && nla_put_u32(skb, OVNIC_A_EV_OLD, old->index)) ||
+	    (new && nla_put_u32(skb, OVNIC_A_EV_NEW, new->index)) ||
+	    (failback && nla_put_flag(skb, OVNIC_A_EV_FAILBACK))) {
+		nlmsg_free(skb);
+		return;
+	}
+	ovnic_genl_event_send(vnic, skb, hdr);
 }

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ovnic: ownership of the VF net_device (the lower device).
+ * ovnic: ownership of the VF net_devices (the lower devices).
  *
- * A VNIC finds its VF through PCI (the VF's pci_dev is a virtual function
- * of the PF's pci_dev with the requested index), then claims the VF's
- * net_device exclusively: an rx_handler steers every frame the VF receives
- * to the VNIC, and an upper/lower link shows the ownership (the VF gets the
- * VNIC as its primary upper device, so no bridge, bond or second VNIC can
- * take it). A netdevice notifier follows the VF and the PF: carrier, MTU
- * and feature changes propagate, and the VNIC is deleted when either goes
- * away (SR-IOV disabled, driver unbound, hot-unplug, namespace change).
+ * A VNIC finds each of its VFs through PCI (the VF's pci_dev is a virtual
+ * function of the PF's pci_dev with the requested index), then claims the
+ * VF's net_device exclusively: an rx_handler steers every frame the VF
+ * receives to the VNIC, and an upper/lower link shows the ownership (the VF
+ * gets the VNIC as its primary upper device, so no bridge, bond or second
+ * VNIC can take it). A netdevice notifier follows every VF and PF: link
+ * changes feed the lower's state (ovnic_agg.c), MTU and feature changes
+ * propagate, and a lower whose VF or PF goes away (SR-IOV disabled, driver
+ * unbound, hot-unplug, namespace change) is released; the VNIC is deleted
+ * with its last lower.
  */
 
 #include <linux/netdevice.h>
@@ -19,7 +21,7 @@
 
 #include "ovnic.h"
 
-/* Claimed VNICs, for the notifier; protected by RTNL. */
+/* VNICs with claimed lowers, for the notifier; protected by RTNL. */
 static LIST_HEAD(ovnic_list);
 
 #define OVNIC_MSG_VF_BUSY \
@@ -136,13 +138,15 @@ static void ovnic_set_pkt_type(struct sk_buff *skb, struct net_device *dev)
 static rx_handler_result_t ovnic_handle_frame(struct sk_buff **pskb)
 {
 	struct sk_buff *skb = *pskb;
+	struct ovnic_port *port;
 	struct ovnic_dev *vnic;
 	struct net_device *dev;
 
 	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
 		return RX_HANDLER_PASS;
 
-	vnic = rcu_dereference(skb->dev->rx_handler_data);
+	port = rcu_dereference(skb->dev->rx_handler_data);
+	vnic = port->vnic;
 	dev = vnic->dev;
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (unlikely(!skb)) {
@@ -153,13 +157,21 @@ static rx_handler_result_t ovnic_handle_frame(struct sk_buff **pskb)
 	/* The tunnel endpoint answers ARP/ND even while the VNIC is down. */
 	if (ovnic_is_overlay(vnic)) {
 		*pskb = skb;
-		return ovnic_decap_rx(vnic, pskb);
+		return ovnic_decap_rx(port, pskb);
 	}
 
 	if (unlikely(!(dev->flags & IFF_UP))) {
 		ovnic_count_drop(vnic, OVNIC_DROP_RX_VNIC_DOWN);
-		kfree_skb(skb);
-		return RX_HANDLER_CONSUMED;
+		goto drop;
+	}
+	/*
+	 * Every VF of a plain VNIC carries the VNIC's MAC: in active-backup
+	 * mode a backup's frames (floods, broadcasts) would be duplicates.
+	 */
+	if (READ_ONCE(vnic->mode) == OVNIC_MODE_ACTIVE_BACKUP &&
+	    unlikely(rcu_access_pointer(vnic->active) != port)) {
+		ovnic_count_drop(vnic, OVNIC_DROP_RX_INACTIVE);
+		goto drop;
 	}
 
 	/* The host's namespace state must not leak into the tenant's. */
@@ -168,63 +180,79 @@ static rx_handler_result_t ovnic_handle_frame(struct sk_buff **pskb)
 	ovnic_set_pkt_type(skb, dev);
 	skb->dev = dev;
 	ovnic_count_rx(vnic, ovnic_rx_queue(skb), skb->len + ETH_HLEN);
+	ovnic_count_lower(vnic, false, port->index, skb->len + ETH_HLEN);
 
 	*pskb = skb;
 	return RX_HANDLER_ANOTHER;
+
+drop:
+	kfree_skb(skb);
+	return RX_HANDLER_CONSUMED;
 }
 
 /**
- * ovnic_update_carrier - set the VNIC's carrier from its VF and PF
- * @vnic: the VNIC
+ * ovnic_port_link_ok - whether a lower's VF and PF are up with a carrier
+ * @port: the lower
  *
  * The VF keeps its carrier when the PF's link drops, so both are watched.
+ *
+ * Context: RTNL held.
+ * Return: true if the lower could carry traffic (path probes aside).
  */
-void ovnic_update_carrier(struct ovnic_dev *vnic)
+bool ovnic_port_link_ok(const struct ovnic_port *port)
 {
-	struct net_device *lower = rtnl_dereference(vnic->lower);
-	struct net_device *pf = vnic->pf;
-	bool up;
+	struct net_device *lower = ovnic_port_lower(port);
+	struct net_device *pf = port->pf;
 
-	up = lower && ovnic_lower_claimed(vnic) &&
-	     netif_running(lower) && netif_carrier_ok(lower) &&
-	     netif_running(pf) && netif_carrier_ok(pf);
-	if (up == netif_carrier_ok(vnic->dev))
-		return;
-	if (up) {
-		netif_carrier_on(vnic->dev);
-		/* Tell peers where the endpoint is, ask where theirs are. */
-		if (ovnic_is_overlay(vnic)) {
-			ovnic_neigh_stop(vnic, lower);
-			ovnic_neigh_start(vnic, lower,
-					  rtnl_dereference(vnic->ovl));
-		}
-	} else {
-		netif_carrier_off(vnic->dev);
-	}
+	return lower && port->claimed &&
+	       netif_running(lower) && netif_carrier_ok(lower) &&
+	       netif_running(pf) && netif_carrier_ok(pf);
 }
 
 /**
- * ovnic_lower_claim - take the VF's net_device and program the VF
- * @vnic: a registered VNIC whose @lower and @pf are set
+ * ovnic_first_port - the first lower device still present
+ * @vnic: the VNIC
+ *
+ * Context: RTNL held.
+ * Return: the port, or NULL when every lower is gone.
+ */
+struct ovnic_port *ovnic_first_port(struct ovnic_dev *vnic)
+{
+	struct ovnic_port *port;
+	unsigned int i;
+
+	ovnic_for_each_port(vnic, port, i)
+		if (ovnic_port_lower(port))
+			return port;
+	return NULL;
+}
+
+/**
+ * ovnic_lower_claim - take a VF's net_device and program the VF
+ * @port: a lower of a registered VNIC, with @lower and @pf set
  * @data: IFLA_INFO_DATA attributes of the create request
  * @extack: error reporting
  *
+ * The VF of a plain VNIC gets the VNIC's MAC address: every lower carries
+ * it from the start, so that a failover needs no VF reset.
+ *
  * Return: 0, or an error with everything undone.
  */
-int ovnic_lower_claim(struct ovnic_dev *vnic, struct nlattr *data[],
+int ovnic_lower_claim(struct ovnic_port *port, struct nlattr *data[],
 		      struct netlink_ext_ack *extack)
 {
-	struct net_device *lower = rtnl_dereference(vnic->lower);
+	struct net_device *lower = ovnic_port_lower(port);
+	struct ovnic_dev *vnic = port->vnic;
 	struct net_device *dev = vnic->dev;
 	int err;
 
-	err = ovnic_vf_read(vnic, &vnic->orig);
+	err = ovnic_vf_read(port, &port->orig);
 	if (err) {
 		NL_SET_ERR_MSG_MOD(extack, "PF driver cannot report the VF's settings");
 		return err;
 	}
 
-	err = netdev_rx_handler_register(lower, ovnic_handle_frame, vnic);
+	err = netdev_rx_handler_register(lower, ovnic_handle_frame, port);
 	if (err) {
 		NL_SET_ERR_MSG_MOD(extack, OVNIC_MSG_VF_BUSY);
 		return err;
@@ -234,39 +262,41 @@ int ovnic_lower_claim(struct ovnic_dev *vnic, struct nlattr *data[],
 	if (err)
 		goto err_rx_handler;
 
-	/* An overlay VNIC's address is inner: the VF keeps its own. */
-	if (dev->addr_assign_type == NET_ADDR_SET && !ovnic_is_overlay(vnic)) {
-		err = ovnic_vf_set_mac(vnic, dev->dev_addr, extack);
+	/* An overlay VNIC's address is inner: the VFs keep their own. */
+	if (!ovnic_is_overlay(vnic) &&
+	    (dev->addr_assign_type == NET_ADDR_SET ||
+	     !ether_addr_equal(dev->dev_addr, lower->dev_addr))) {
+		err = ovnic_vf_set_mac(port, dev->dev_addr, extack);
 		if (err)
 			goto err_restore;
 	}
-	err = ovnic_vf_apply(vnic, data, extack);
+	err = ovnic_vf_apply(port, data, extack);
 	if (err)
 		goto err_restore;
 
 	/*
 	 * The VF carries the VNIC's MAC address, so the host must not use it
 	 * as an IPv6 endpoint (its link-local address would collide with the
-	 * VNIC's). A VF that is up is cycled to drop what it configured.
+	 * VNIC's). A VF that is up is cycled to drop what it configured (and,
+	 * for igbvf, to take the MAC address set above).
 	 */
-	vnic->lower_was_up = lower->flags & IFF_UP;
-	if (vnic->lower_was_up)
+	port->lower_was_up = lower->flags & IFF_UP;
+	if (port->lower_was_up)
 		dev_close(lower);
 	ovnic_compat_set_no_addrconf(lower, true);
 	err = dev_open(lower, extack);
 	if (err)
 		goto err_addrconf;
 
-	list_add(&vnic->list, &ovnic_list);
-	ovnic_update_carrier(vnic);
+	port->claimed = true;
 	return 0;
 
 err_addrconf:
 	ovnic_compat_set_no_addrconf(lower, false);
-	if (vnic->lower_was_up)
+	if (port->lower_was_up)
 		dev_open(lower, NULL);
 err_restore:
-	ovnic_vf_restore(vnic);
+	ovnic_vf_restore(port);
 	netdev_upper_dev_unlink(lower, dev);
 err_rx_handler:
 	netdev_rx_handler_unregister(lower);
@@ -274,46 +304,42 @@ err_rx_handler:
 }
 
 /**
- * ovnic_lower_release - give the VF back
- * @vnic: the VNIC, being unregistered, whose @lower is already cleared
- * @lower: its VF, claimed by ovnic_lower_claim()
+ * ovnic_lower_release - give a VF back
+ * @port: a lower claimed by ovnic_lower_claim(), no longer chosen by the
+ *	datapath (not active, not in the up mask)
  *
- * Undoes ovnic_lower_claim() and waits for an RCU grace period. VF
- * settings, the VF's admin state and its IPv6 autoconfiguration are
- * restored unless the VF or the PF is going away themselves.
+ * Undoes ovnic_lower_claim(), clears @port->lower and waits for an RCU
+ * grace period; the caller drops the references afterwards. VF settings,
+ * the VF's admin state and its IPv6 autoconfiguration are restored unless
+ * the VF or the PF is going away themselves.
+ *
+ * Context: RTNL held.
  */
-void ovnic_lower_release(struct ovnic_dev *vnic, struct net_device *lower)
+void ovnic_lower_release(struct ovnic_port *port)
 {
+	struct net_device *lower = ovnic_port_lower(port);
 	bool alive;
 
-	list_del_init(&vnic->list);
-
-	if (ovnic_is_overlay(vnic))
-		ovnic_neigh_stop(vnic, lower);
+	if (ovnic_is_overlay(port->vnic))
+		ovnic_neigh_stop(port);
+	RCU_INIT_POINTER(port->lower, NULL);
+	if (!port->claimed) {
+		synchronize_net();
+		return;
+	}
+	port->claimed = false;
+	/* Waits for the receive and transmit paths (synchronize_net()). */
 	netdev_rx_handler_unregister(lower);
-	netdev_upper_dev_unlink(lower, vnic->dev);
+	netdev_upper_dev_unlink(lower, port->vnic->dev);
 
 	alive = lower->reg_state == NETREG_REGISTERED &&
-		vnic->pf->reg_state == NETREG_REGISTERED;
+		port->pf->reg_state == NETREG_REGISTERED;
 	if (alive) {
-		ovnic_vf_restore(vnic);
+		ovnic_vf_restore(port);
 		ovnic_compat_set_no_addrconf(lower, false);
-		if (!vnic->lower_was_up)
+		if (!port->lower_was_up)
 			dev_close(lower);
 	}
-}
-
-static void ovnic_lower_mtu_changed(struct ovnic_dev *vnic,
-				    struct net_device *lower)
-{
-	struct net_device *dev = vnic->dev;
-
-	/* Overlay frames of any size are segmented to the VF's MTU. */
-	if (ovnic_is_overlay(vnic))
-		return;
-	dev->max_mtu = lower->mtu;
-	if (dev->mtu > lower->mtu)
-		dev_set_mtu(dev, lower->mtu);
 }
 
 /* An owned VF takes no other upper device (VLAN, bridge, bond, ...). */
@@ -327,6 +353,37 @@ static int ovnic_lower_refuse_upper(struct ovnic_dev *vnic, void *ptr)
 	extack = netdev_notifier_info_to_extack(&info->info);
 	NL_SET_ERR_MSG_MOD(extack, "the VF is owned by a VNIC");
 	return notifier_from_errno(-EBUSY);
+}
+
+/* @dev, one of @vnic's VFs or PFs, is going away (or leaving the netns). */
+static void ovnic_lower_unregister(struct ovnic_dev *vnic,
+				   struct net_device *dev,
+				   struct list_head *kill)
+{
+	struct ovnic_port *port;
+	unsigned int i, left = 0;
+
+	if (vnic->dev->reg_state != NETREG_REGISTERED)
+		return;
+	ovnic_for_each_port(vnic, port, i) {
+		struct net_device *lower = ovnic_port_lower(port);
+
+		if (lower && lower != dev && port->pf != dev)
+			left++;
+	}
+	/* The last lower takes the VNIC with it. */
+	if (!left) {
+		unregister_netdevice_queue(vnic->dev, kill);
+		return;
+	}
+	ovnic_for_each_port(vnic, port, i) {
+		struct net_device *lower = ovnic_port_lower(port);
+
+		if (lower && lower == dev)
+			ovnic_agg_port_gone(port, OVNIC_REASON_VF_GONE);
+		else if (lower && port->pf == dev)
+			ovnic_agg_port_gone(port, OVNIC_REASON_PF_GONE);
+	}
 }
 
 static int ovnic_netdev_event(struct notifier_block *nb,
@@ -350,41 +407,56 @@ static int ovnic_netdev_event(struct notifier_block *nb,
 	default:
 		return NOTIFY_DONE;
 	}
+	/* Neither a VNIC nor a device without a PCI parent is a lower. */
+	if (netif_is_ovnic(dev) || !dev->dev.parent)
+		return NOTIFY_DONE;
 
 	list_for_each_entry_safe(vnic, tmp, &ovnic_list, list) {
-		struct net_device *lower = rtnl_dereference(vnic->lower);
+		struct ovnic_port *port, *hit = NULL;
+		bool is_lower = false;
+		unsigned int i;
 
-		if (dev != lower && dev != vnic->pf)
+		ovnic_for_each_port(vnic, port, i) {
+			struct net_device *lower = ovnic_port_lower(port);
+
+			if (!lower)
+				continue;
+			if (dev == lower) {
+				hit = port;
+				is_lower = true;
+				break;
+			}
+			if (dev == port->pf) {
+				hit = port;
+				break;
+			}
+		}
+		if (!hit)
 			continue;
 
 		switch (event) {
 		case NETDEV_PRE_TYPE_CHANGE:
-			/* The VNIC is Ethernet, so must its VF stay. */
-			if (dev == lower)
+			/* The VNIC is Ethernet, so must its VFs stay. */
+			if (is_lower)
 				ret = notifier_from_errno(-EBUSY);
 			break;
 		case NETDEV_PRECHANGEUPPER:
-			if (dev == lower)
+			if (is_lower)
 				ret = ovnic_lower_refuse_upper(vnic, ptr);
 			break;
 		case NETDEV_UNREGISTER:
 			/* Also sent when @dev moves to another namespace. */
-			if (vnic->dev->reg_state == NETREG_REGISTERED)
-				unregister_netdevice_queue(vnic->dev, &kill);
+			ovnic_lower_unregister(vnic, dev, &kill);
 			break;
 		case NETDEV_CHANGEMTU:
-			if (dev == lower)
-				ovnic_lower_mtu_changed(vnic, lower);
-			break;
 		case NETDEV_FEAT_CHANGE:
-			if (dev == lower) {
-				if (!ovnic_is_overlay(vnic))
-					netif_inherit_tso_max(vnic->dev, lower);
-				netdev_update_features(vnic->dev);
-			}
+			if (is_lower)
+				ovnic_lowers_changed(vnic);
 			break;
 		default:
-			ovnic_update_carrier(vnic);
+			ovnic_agg_link_event(hit, is_lower ?
+					     OVNIC_REASON_VF_LINK :
+					     OVNIC_REASON_PF_LINK);
 			break;
 		}
 	}
@@ -397,6 +469,17 @@ static int ovnic_netdev_event(struct notifier_block *nb,
 static struct notifier_block ovnic_notifier = {
 	.notifier_call = ovnic_netdev_event,
 };
+
+/**
+ * ovnic_lowers_list_add - let the notifier follow a VNIC's lowers
+ * @vnic: a VNIC whose lowers are claimed
+ *
+ * Context: RTNL held.
+ */
+void ovnic_lowers_list_add(struct ovnic_dev *vnic)
+{
+	list_add(&vnic->list, &ovnic_list);
+}
 
 int ovnic_notifier_init(void)
 {

@@ -30,6 +30,17 @@
  * endpoint, from the default remote, and from valid overlay frames; other
  * ARP and ND seen on the link only update entries that exist already.
  *
+ * Lowers: every lower device (VF) of a VNIC has its own neighbour table,
+ * so a VNIC over two PNICs on two separate underlay networks resolves each
+ * remote on each network. Lowers that "speak" (the active lower in
+ * active-backup mode, every lower in balance mode) answer for the local
+ * endpoint and announce it. A backup stays silent on a shared network, so
+ * that peers never learn its MAC: it solicits from 0.0.0.0 / :: (the
+ * RFC 5227 probe and DAD forms, which nobody learns from) to keep its own
+ * table warm and to probe the path, and starts speaking when it becomes
+ * active, with a gratuitous ARP / unsolicited advertisement that moves the
+ * peers' entries (and the switches' forwarding tables) to it.
+ *
  * Everything received off the wire is validated before use: header sizes,
  * hop limit and checksum of ND, option lengths. ARP and ND packets are
  * consumed whatever they carry: nothing else on the VF has use for them.
@@ -59,6 +70,10 @@
 #define OVNIC_PROBE_GAP		HZ
 /* A valid entry's MAC changes at most this often (flapping senders). */
 #define OVNIC_LOCKTIME		HZ
+
+/* How ovnic_neigh_update() may change the table. */
+#define OVNIC_NU_CREATE		BIT(0)	/* create a missing entry */
+#define OVNIC_NU_FORCE		BIT(1)	/* an announcement: ignore the lock time */
 
 /* ND messages carry 255 as hop limit, proof they were not routed. */
 #define OVNIC_ND_HOP_LIMIT	255
@@ -132,8 +147,10 @@ static bool ovnic_neigh_addr_ok(bool ipv6, const void *key)
  * cannot make us rewrite the entry for every packet.
  */
 static void ovnic_neigh_update(struct net_device *lower, bool ipv6,
-			       const void *key, const u8 *mac, bool create)
+			       const void *key, const u8 *mac,
+			       unsigned int flags)
 {
+	bool create = flags & OVNIC_NU_CREATE;
 	struct neigh_table *tbl = ovnic_neigh_tbl(ipv6);
 	struct neighbour *n;
 	u8 state;
@@ -152,7 +169,7 @@ static void ovnic_neigh_update(struct net_device *lower, bool ipv6,
 				neigh_confirm(n);
 				goto out_unlock;
 			}
-		} else if (state & NUD_VALID) {
+		} else if ((state & NUD_VALID) && !(flags & OVNIC_NU_FORCE)) {
 			unsigned long updated = READ_ONCE(n->updated);
 
 			if (time_in_range(jiffies, updated,
@@ -194,7 +211,7 @@ void ovnic_neigh_learn(struct net_device *lower, bool ipv6,
 		       const union ovnic_ip *addr, const u8 *mac)
 {
 	ovnic_neigh_update(lower, ipv6, ipv6 ? (const void *)&addr->v6 :
-			   (const void *)&addr->v4, mac, false);
+			   (const void *)&addr->v4, mac, 0);
 }
 
 /* Send an ARP packet on @lower; @dst_mac NULL for broadcast. */
@@ -219,7 +236,8 @@ static const u8 ovnic_all_nodes_mac[ETH_ALEN] __aligned(2) = {
 /*
  * Send a neighbour solicitation or advertisement on @lower, from @saddr to
  * @daddr at @dst_mac, about @target, with our MAC as link-layer option
- * @opt_type. @solicited and @override are the advertisement's flags.
+ * @opt_type (none if 0). @solicited and @override are the advertisement's
+ * flags.
  */
 static bool ovnic_nd_send(struct net_device *lower, u8 type, u8 opt_type,
 			  const struct in6_addr *saddr,
@@ -227,7 +245,8 @@ static bool ovnic_nd_send(struct net_device *lower, u8 type, u8 opt_type,
 			  const struct in6_addr *target, bool solicited,
 			  bool override)
 {
-	unsigned int len = sizeof(struct nd_msg) + OVNIC_ND_LLOPT_LEN;
+	unsigned int len = sizeof(struct nd_msg) +
+			   (opt_type ? OVNIC_ND_LLOPT_LEN : 0);
 	int hlen = LL_RESERVED_SPACE(lower);
 	int tlen = lower->needed_tailroom;
 	struct ipv6hdr *ip6h;
@@ -256,9 +275,11 @@ static bool ovnic_nd_send(struct net_device *lower, u8 type, u8 opt_type,
 	msg->icmph.icmp6_solicited = solicited;
 	msg->icmph.icmp6_override = override;
 	msg->target = *target;
-	msg->opt[0] = opt_type;
-	msg->opt[1] = OVNIC_ND_LLOPT_LEN >> 3;
-	ether_addr_copy(&msg->opt[2], lower->dev_addr);
+	if (opt_type) {
+		msg->opt[0] = opt_type;
+		msg->opt[1] = OVNIC_ND_LLOPT_LEN >> 3;
+		ether_addr_copy(&msg->opt[2], lower->dev_addr);
+	}
 	msg->icmph.icmp6_cksum = csum_ipv6_magic(saddr, daddr, len,
 						 IPPROTO_ICMPV6,
 						 csum_partial(msg, len, 0));
@@ -274,48 +295,52 @@ static bool ovnic_nd_send(struct net_device *lower, u8 type, u8 opt_type,
 #endif
 
 /*
- * Ask for the MAC of @remote from the local endpoint: ARP request or
- * neighbour solicitation, broadcast (solicited-node multicast) when @mac is
- * NULL, else a unicast probe to @mac.
+ * Ask for the MAC of @remote on @port's lower: ARP request or neighbour
+ * solicitation, broadcast (solicited-node multicast) when @mac is NULL,
+ * else a unicast probe to @mac. A lower that speaks asks from the local
+ * endpoint; a silent one from 0.0.0.0 / :: so that nobody learns it.
  */
-static void ovnic_neigh_solicit(struct ovnic_dev *vnic,
+static bool ovnic_neigh_solicit(struct ovnic_port *port,
 				struct net_device *lower,
 				const struct ovnic_overlay *ovl,
 				const union ovnic_ip *remote, const u8 *mac)
 {
+	bool speaks = ovnic_port_speaks(port);
 	bool sent = false;
 
 	if (!ovl->ipv6) {
 		sent = ovnic_arp_send(lower, ARPOP_REQUEST, remote->v4,
-				      ovl->local.v4, mac, NULL);
+				      speaks ? ovl->local.v4 : 0, mac, NULL);
 	} else {
 #if IS_ENABLED(CONFIG_IPV6)
 		struct in6_addr daddr = remote->v6;
 		u8 dst_mac[ETH_ALEN];
 
-		if (!mac) {
+		if (!mac || !speaks) {
 			addrconf_addr_solict_mult(&remote->v6, &daddr);
 			ipv6_eth_mc_map(&daddr, (char *)dst_mac);
 			mac = dst_mac;
 		}
 		sent = ovnic_nd_send(lower, NDISC_NEIGHBOUR_SOLICITATION,
-				     ND_OPT_SOURCE_LL_ADDR, &ovl->local.v6,
+				     speaks ? ND_OPT_SOURCE_LL_ADDR : 0,
+				     speaks ? &ovl->local.v6 : &in6addr_any,
 				     &daddr, mac, &remote->v6, false, false);
 #endif
 	}
 	if (sent)
-		ovnic_count_event(vnic, OVNIC_EV_TX_SOLICIT, 1);
+		ovnic_count_event(port->vnic, OVNIC_EV_TX_SOLICIT, 1);
+	return sent;
 }
 
-/* One solicitation per OVNIC_SOLICIT_GAP per VNIC, whatever the CPU. */
-static bool ovnic_neigh_solicit_slot(struct ovnic_dev *vnic)
+/* One solicitation per OVNIC_SOLICIT_GAP per lower, whatever the CPU. */
+static bool ovnic_neigh_solicit_slot(struct ovnic_port *port)
 {
-	unsigned long last = READ_ONCE(vnic->solicit_at);
+	unsigned long last = READ_ONCE(port->solicit_at);
 	unsigned long now = jiffies;
 
 	if (time_in_range_open(now, last, last + OVNIC_SOLICIT_GAP))
 		return false;
-	return cmpxchg(&vnic->solicit_at, last, now) == last;
+	return cmpxchg(&port->solicit_at, last, now) == last;
 }
 
 /*
@@ -335,7 +360,7 @@ static bool ovnic_neigh_touch(struct neighbour *n)
 
 /**
  * ovnic_neigh_resolve - MAC address of a remote endpoint, for transmit
- * @vnic: the VNIC
+ * @port: the lower device transmitting
  * @lower: its VF
  * @ovl: its overlay configuration
  * @remote: the remote endpoint (family of @ovl)
@@ -343,13 +368,13 @@ static bool ovnic_neigh_touch(struct neighbour *n)
  *
  * Reads the VF's neighbour table. When the entry is missing or not valid,
  * solicits @remote from the local endpoint (at most once per 100 ms per
- * VNIC); when it is STALE, keeps using it and probes it (at most once a
+ * lower); when it is STALE, keeps using it and probes it (at most once a
  * second per entry).
  *
  * Context: BH disabled, rcu_read_lock_bh() held (transmit path).
  * Return: 0 with @mac set, or -EAGAIN: not resolved yet, drop the frame.
  */
-int ovnic_neigh_resolve(struct ovnic_dev *vnic, struct net_device *lower,
+int ovnic_neigh_resolve(struct ovnic_port *port, struct net_device *lower,
 			const struct ovnic_overlay *ovl,
 			const union ovnic_ip *remote, u8 *mac)
 {
@@ -372,9 +397,9 @@ int ovnic_neigh_resolve(struct ovnic_dev *vnic, struct net_device *lower,
 	rcu_read_unlock();
 
 	if (probe)
-		ovnic_neigh_solicit(vnic, lower, ovl, remote, mac);
-	else if (err && ovnic_neigh_solicit_slot(vnic))
-		ovnic_neigh_solicit(vnic, lower, ovl, remote, NULL);
+		ovnic_neigh_solicit(port, lower, ovl, remote, mac);
+	else if (err && ovnic_neigh_solicit_slot(port))
+		ovnic_neigh_solicit(port, lower, ovl, remote, NULL);
 	return err;
 }
 
@@ -392,9 +417,11 @@ static bool ovnic_neigh_for_lower(const struct sk_buff *skb,
 }
 
 /* Return: false if the packet is malformed. */
-static bool ovnic_arp_rx(struct net_device *lower,
+static bool ovnic_arp_rx(struct ovnic_port *port, struct net_device *lower,
 			 const struct ovnic_overlay *ovl, struct sk_buff *skb)
 {
+	bool speaks = ovnic_port_speaks(port);
+	bool from_remote;
 	const struct ovnic_arp_eth *arp;
 	u8 sha[ETH_ALEN] __aligned(2);
 	__be32 sip, tip, local;
@@ -421,16 +448,31 @@ static bool ovnic_arp_rx(struct net_device *lower,
 	local = ovl->local.v4;
 	if (sip == local)
 		return true;	/* our own, reflected, or a conflict */
+	from_remote = ovl->has_remote && sip == ovl->remote.v4;
 
-	if (tip == local) {
+	if (!sip) {
+		/* A probe (RFC 5227): answer it, learn nothing. */
+		if (tip == local && op == htons(ARPOP_REQUEST) && speaks)
+			ovnic_arp_send(lower, ARPOP_REPLY, 0, local, sha, sha);
+	} else if (tip == local) {
 		/* A request for us or the answer to ours. */
-		ovnic_neigh_update(lower, false, &sip, sha, true);
-		if (op == htons(ARPOP_REQUEST))
+		ovnic_neigh_update(lower, false, &sip, sha, OVNIC_NU_CREATE);
+		if (op == htons(ARPOP_REQUEST) && speaks)
 			ovnic_arp_send(lower, ARPOP_REPLY, sip, local, sha, sha);
+		else if (op == htons(ARPOP_REPLY) && from_remote)
+			ovnic_agg_probe_answered(port);
+	} else if (!tip && op == htons(ARPOP_REPLY)) {
+		/* The answer to a probe of ours (silent lower). */
+		if (ether_addr_equal(eth_hdr(skb)->h_dest, lower->dev_addr))
+			ovnic_neigh_update(lower, false, &sip, sha,
+					   from_remote ? OVNIC_NU_CREATE : 0);
+		if (from_remote)
+			ovnic_agg_probe_answered(port);
 	} else {
 		/* Overheard, or a gratuitous ARP announcing @sip. */
 		ovnic_neigh_update(lower, false, &sip, sha,
-				   ovl->has_remote && sip == ovl->remote.v4);
+				   (from_remote ? OVNIC_NU_CREATE : 0) |
+				   (sip == tip ? OVNIC_NU_FORCE : 0));
 	}
 	return true;
 }
@@ -482,7 +524,7 @@ static bool ovnic_nd_lladdr(const u8 *opt, unsigned int len, u8 type,
 	return true;
 }
 
-static void ovnic_ns_rx(struct net_device *lower,
+static void ovnic_ns_rx(struct ovnic_port *port, struct net_device *lower,
 			const struct ovnic_overlay *ovl, struct sk_buff *skb,
 			const struct ipv6hdr *ip6h, const struct nd_msg *msg,
 			const u8 *sll)
@@ -506,9 +548,13 @@ static void ovnic_ns_rx(struct net_device *lower,
 			ovnic_neigh_update(lower, true, &ip6h->saddr, sll,
 					   ovl->has_remote &&
 					   ipv6_addr_equal(&ip6h->saddr,
-							   &ovl->remote.v6));
+							   &ovl->remote.v6) ?
+					   OVNIC_NU_CREATE : 0);
 		return;
 	}
+	/* A backup does not answer: peers must not learn its MAC. */
+	if (!ovnic_port_speaks(port))
+		return;
 
 	addrconf_addr_solict_mult(local, &daddr);
 	if (!ipv6_addr_equal(&ip6h->daddr, local) &&
@@ -523,21 +569,23 @@ static void ovnic_ns_rx(struct net_device *lower,
 		daddr = ip6h->saddr;
 		ether_addr_copy(dst_mac, sll ? sll : eth_hdr(skb)->h_source);
 		if (sll)
-			ovnic_neigh_update(lower, true, &ip6h->saddr, sll, true);
+			ovnic_neigh_update(lower, true, &ip6h->saddr, sll,
+					   OVNIC_NU_CREATE);
 	}
 	ovnic_nd_send(lower, NDISC_NEIGHBOUR_ADVERTISEMENT,
 		      ND_OPT_TARGET_LL_ADDR, local, &daddr, dst_mac, local,
 		      !dad, true);
 }
 
-static void ovnic_na_rx(struct net_device *lower,
+static void ovnic_na_rx(struct ovnic_port *port, struct net_device *lower,
 			const struct ovnic_overlay *ovl,
 			const struct ipv6hdr *ip6h, const struct nd_msg *msg,
 			const u8 *tll)
 {
 	const struct in6_addr *local = &ovl->local.v6;
 	const struct in6_addr *target = &msg->target;
-	bool create;
+	unsigned int flags = 0;
+	bool from_remote;
 
 	/* RFC 4861 7.1.2: no solicited flag on a multicast answer. */
 	if (!tll || ipv6_addr_equal(target, local) ||
@@ -546,14 +594,21 @@ static void ovnic_na_rx(struct net_device *lower,
 		return;
 
 	/* The answer to our solicitation, or the default remote's news. */
-	create = (msg->icmph.icmp6_solicited &&
-		  ipv6_addr_equal(&ip6h->daddr, local)) ||
-		 (ovl->has_remote && ipv6_addr_equal(target, &ovl->remote.v6));
-	ovnic_neigh_update(lower, true, target, tll, create);
+	from_remote = ovl->has_remote &&
+		      ipv6_addr_equal(target, &ovl->remote.v6);
+	if ((msg->icmph.icmp6_solicited &&
+	     ipv6_addr_equal(&ip6h->daddr, local)) || from_remote)
+		flags |= OVNIC_NU_CREATE;
+	/* An unsolicited advertisement with override moves the entry. */
+	if (!msg->icmph.icmp6_solicited && msg->icmph.icmp6_override)
+		flags |= OVNIC_NU_FORCE;
+	ovnic_neigh_update(lower, true, target, tll, flags);
+	if (from_remote)
+		ovnic_agg_probe_answered(port);
 }
 
 /* Return: false if the packet is malformed. */
-static bool ovnic_nd_rx(struct net_device *lower,
+static bool ovnic_nd_rx(struct ovnic_port *port, struct net_device *lower,
 			const struct ovnic_overlay *ovl, struct sk_buff *skb,
 			u8 type)
 {
@@ -589,16 +644,16 @@ static bool ovnic_nd_rx(struct net_device *lower,
 		return false;
 
 	if (type == NDISC_NEIGHBOUR_SOLICITATION)
-		ovnic_ns_rx(lower, ovl, skb, ip6h, msg, lladdr);
+		ovnic_ns_rx(port, lower, ovl, skb, ip6h, msg, lladdr);
 	else
-		ovnic_na_rx(lower, ovl, ip6h, msg, lladdr);
+		ovnic_na_rx(port, lower, ovl, ip6h, msg, lladdr);
 	return true;
 }
 #endif
 
 /**
- * ovnic_neigh_rx - handle ARP and neighbour discovery received on the VF
- * @vnic: the VNIC
+ * ovnic_neigh_rx - handle ARP and neighbour discovery received on a VF
+ * @port: the lower device it arrived on
  * @lower: its VF
  * @ovl: its overlay configuration
  * @skb: the packet, data at the network header, protocol set
@@ -613,7 +668,7 @@ static bool ovnic_nd_rx(struct net_device *lower,
  * Return: true if @skb was consumed (freed and counted), false if it is
  * not ARP or neighbour discovery (left to the caller).
  */
-bool ovnic_neigh_rx(struct ovnic_dev *vnic, struct net_device *lower,
+bool ovnic_neigh_rx(struct ovnic_port *port, struct net_device *lower,
 		    const struct ovnic_overlay *ovl, struct sk_buff *skb)
 {
 	bool valid;
@@ -622,7 +677,7 @@ bool ovnic_neigh_rx(struct ovnic_dev *vnic, struct net_device *lower,
 		return false;
 
 	if (skb->protocol == htons(ETH_P_ARP)) {
-		valid = ovnic_arp_rx(lower, ovl, skb);
+		valid = ovnic_arp_rx(port, lower, ovl, skb);
 	} else {
 #if IS_ENABLED(CONFIG_IPV6)
 		u8 type;
@@ -632,13 +687,13 @@ bool ovnic_neigh_rx(struct ovnic_dev *vnic, struct net_device *lower,
 		type = ovnic_nd_type(skb);
 		if (!type)
 			return false;
-		valid = ovnic_nd_rx(lower, ovl, skb, type);
+		valid = ovnic_nd_rx(port, lower, ovl, skb, type);
 #else
 		return false;
 #endif
 	}
 
-	ovnic_count_event(vnic, OVNIC_EV_RX_NEIGH, 1);
+	ovnic_count_event(port->vnic, OVNIC_EV_RX_NEIGH, 1);
 	if (valid)
 		consume_skb(skb);
 	else
@@ -648,7 +703,7 @@ bool ovnic_neigh_rx(struct ovnic_dev *vnic, struct net_device *lower,
 
 #if IS_ENABLED(CONFIG_IPV6)
 /* Receive the solicitations for @local and advertisements to all nodes. */
-static int ovnic_nd_join(struct ovnic_dev *vnic, struct net_device *lower,
+static int ovnic_nd_join(struct ovnic_port *port, struct net_device *lower,
 			 const struct in6_addr *local)
 {
 	struct in6_addr snm;
@@ -657,10 +712,10 @@ static int ovnic_nd_join(struct ovnic_dev *vnic, struct net_device *lower,
 
 	addrconf_addr_solict_mult(local, &snm);
 	ipv6_eth_mc_map(&snm, (char *)mac);
-	if (vnic->solicit_mc_set) {
-		if (ether_addr_equal(mac, vnic->solicit_mc))
+	if (port->solicit_mc_set) {
+		if (ether_addr_equal(mac, port->solicit_mc))
 			return 0;
-		ovnic_neigh_stop(vnic, lower);
+		ovnic_neigh_stop(port);
 	}
 
 	err = dev_mc_add(lower, mac);
@@ -671,16 +726,29 @@ static int ovnic_nd_join(struct ovnic_dev *vnic, struct net_device *lower,
 		dev_mc_del(lower, mac);
 		return err;
 	}
-	ether_addr_copy(vnic->solicit_mc, mac);
-	vnic->solicit_mc_set = true;
+	ether_addr_copy(port->solicit_mc, mac);
+	port->solicit_mc_set = true;
 	return 0;
 }
 #endif
 
-/* Tell the link where the local endpoint is. */
-static void ovnic_neigh_announce(struct net_device *lower,
-				 const struct ovnic_overlay *ovl)
+/**
+ * ovnic_neigh_announce - tell the link the local endpoint is on this lower
+ * @port: a lower device that speaks (ovnic_port_speaks())
+ * @ovl: the VNIC's overlay configuration
+ *
+ * Gratuitous ARP or unsolicited neighbour advertisement with override:
+ * peers and switches move the endpoint to this lower's MAC.
+ *
+ * Context: RTNL held, BH disabled.
+ */
+void ovnic_neigh_announce(struct ovnic_port *port,
+			  const struct ovnic_overlay *ovl)
 {
+	struct net_device *lower = ovnic_port_lower(port);
+
+	if (!lower || !netif_running(lower) || !netif_carrier_ok(lower))
+		return;
 	if (!ovl->ipv6) {
 		/* Gratuitous ARP (RFC 5227 announcement). */
 		ovnic_arp_send(lower, ARPOP_REQUEST, ovl->local.v4,
@@ -700,31 +768,34 @@ static void ovnic_neigh_announce(struct net_device *lower,
 }
 
 /**
- * ovnic_neigh_start - take part in ARP / neighbour discovery on the VF
- * @vnic: an overlay VNIC
- * @lower: its VF
- * @ovl: its overlay configuration
+ * ovnic_neigh_start - take part in ARP / neighbour discovery on a VF
+ * @port: a lower device of an overlay VNIC
+ * @ovl: the VNIC's overlay configuration
  *
  * For an IPv6 endpoint, joins its solicited-node multicast group (and the
- * all-nodes group) on the VF. Announces the local endpoint (gratuitous
- * ARP, unsolicited neighbour advertisement) and solicits the default
- * remote, if any, when the VF has a carrier. Called again on a carrier
- * change or with a new configuration: a group already joined is kept, a
- * different one replaced.
+ * all-nodes group) on the VF. When the VF has a carrier, announces the
+ * local endpoint (gratuitous ARP, unsolicited neighbour advertisement) if
+ * the lower speaks, and solicits the default remote, if any. Called again
+ * on a carrier change, a change of the active lower or a new
+ * configuration: a group already joined is kept, a different one replaced.
  *
  * Context: RTNL held.
  */
-void ovnic_neigh_start(struct ovnic_dev *vnic, struct net_device *lower,
+void ovnic_neigh_start(struct ovnic_port *port,
 		       const struct ovnic_overlay *ovl)
 {
+	struct net_device *lower = ovnic_port_lower(port);
+
 	ASSERT_RTNL();
+	if (!lower)
+		return;
 
 	if (ovl->ipv6) {
 #if IS_ENABLED(CONFIG_IPV6)
-		int err = ovnic_nd_join(vnic, lower, &ovl->local.v6);
+		int err = ovnic_nd_join(port, lower, &ovl->local.v6);
 
 		if (err)
-			netdev_warn(vnic->dev,
+			netdev_warn(port->vnic->dev,
 				    "cannot join the solicited-node group on %s: %d\n",
 				    lower->name, err);
 #else
@@ -737,32 +808,69 @@ void ovnic_neigh_start(struct ovnic_dev *vnic, struct net_device *lower,
 
 	/* The counters are per CPU, updated with BHs disabled. */
 	local_bh_disable();
-	ovnic_neigh_announce(lower, ovl);
+	if (ovnic_port_speaks(port))
+		ovnic_neigh_announce(port, ovl);
 	if (ovl->has_remote) {
-		WRITE_ONCE(vnic->solicit_at, jiffies);
-		ovnic_neigh_solicit(vnic, lower, ovl, &ovl->remote, NULL);
+		WRITE_ONCE(port->solicit_at, jiffies);
+		ovnic_neigh_solicit(port, lower, ovl, &ovl->remote, NULL);
 	}
 	local_bh_enable();
 }
 
 /**
+ * ovnic_neigh_probe - probe the path to the default remote on a lower
+ * @port: a lower device of an overlay VNIC with a default remote
+ * @ovl: the VNIC's overlay configuration
+ *
+ * A unicast solicitation when the remote's MAC is known on this lower,
+ * else a broadcast one; the answer calls ovnic_agg_probe_answered().
+ *
+ * Context: RTNL held.
+ */
+void ovnic_neigh_probe(struct ovnic_port *port,
+		       const struct ovnic_overlay *ovl)
+{
+	struct net_device *lower = ovnic_port_lower(port);
+	u8 mac[ETH_ALEN] __aligned(2);
+	struct neighbour *n;
+	bool known = false;
+
+	if (!lower || !ovl->has_remote)
+		return;
+	rcu_read_lock();
+	n = ovnic_neigh_find(lower, ovl->ipv6, &ovl->remote);
+	if (n && (READ_ONCE(n->nud_state) & NUD_VALID)) {
+		neigh_ha_snapshot((char *)mac, n, lower);
+		known = true;
+	}
+	rcu_read_unlock();
+
+	local_bh_disable();
+	if (ovnic_neigh_solicit(port, lower, ovl, &ovl->remote,
+				known ? mac : NULL))
+		ovnic_count_event(port->vnic, OVNIC_EV_PROBE_TX, 1);
+	local_bh_enable();
+}
+
+/**
  * ovnic_neigh_stop - leave the groups ovnic_neigh_start() joined
- * @vnic: an overlay VNIC
- * @lower: its VF
+ * @port: a lower device of an overlay VNIC
  *
  * Entries learned stay in the VF's table and age out there.
  *
  * Context: RTNL held.
  */
-void ovnic_neigh_stop(struct ovnic_dev *vnic, struct net_device *lower)
+void ovnic_neigh_stop(struct ovnic_port *port)
 {
+	struct net_device *lower = ovnic_port_lower(port);
+
 	ASSERT_RTNL();
 
-	if (!vnic->solicit_mc_set)
+	if (!port->solicit_mc_set || !lower)
 		return;
 #if IS_ENABLED(CONFIG_IPV6)
-	dev_mc_del(lower, vnic->solicit_mc);
+	dev_mc_del(lower, port->solicit_mc);
 	dev_mc_del(lower, ovnic_all_nodes_mac);
 #endif
-	vnic->solicit_mc_set = false;
+	port->solicit_mc_set = false;
 }

@@ -38,6 +38,32 @@ static struct netlink_range_validation ovnic_reasm_timeout_range = {
 	.max = 60000,
 };
 
+static struct netlink_range_validation ovnic_delay_range = {
+	.max = 60000,
+};
+
+static struct netlink_range_validation ovnic_probe_interval_range = {
+	.max = 60000,
+};
+
+#define OVNIC_READ_ONLY(what) \
+	{ .type = NLA_REJECT, .reject_message = what " is read-only" }
+
+static const struct nla_policy ovnic_lower_policy[OVNIC_LOWER_A_MAX + 1] = {
+	[OVNIC_LOWER_A_PF]	= { .type = NLA_U32 },
+	[OVNIC_LOWER_A_VF]	= { .type = NLA_U32 },
+	[OVNIC_LOWER_A_IFINDEX]	= OVNIC_READ_ONLY("lower ifindex"),
+	[OVNIC_LOWER_A_PCI]	= OVNIC_READ_ONLY("lower PCI address"),
+	[OVNIC_LOWER_A_STATE]	= OVNIC_READ_ONLY("lower state"),
+	[OVNIC_LOWER_A_ACTIVE]	= OVNIC_READ_ONLY("lower activity"),
+	[OVNIC_LOWER_A_REASON]	= OVNIC_READ_ONLY("lower reason"),
+	[OVNIC_LOWER_A_CHANGES]	= OVNIC_READ_ONLY("lower changes"),
+};
+
+static const struct nla_policy ovnic_lowers_policy[IFLA_OVNIC_LOWER_ENTRY + 1] = {
+	[IFLA_OVNIC_LOWER_ENTRY] = NLA_POLICY_NESTED(ovnic_lower_policy),
+};
+
 static const struct nla_policy ovnic_policy[IFLA_OVNIC_MAX + 1] = {
 	[IFLA_OVNIC_PF]		= { .type = NLA_U32 },
 	[IFLA_OVNIC_VF]		= { .type = NLA_U32 },
@@ -60,7 +86,91 @@ static const struct nla_policy ovnic_policy[IFLA_OVNIC_MAX + 1] = {
 						&ovnic_reasm_frames_range),
 	[IFLA_OVNIC_REASM_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						&ovnic_reasm_timeout_range),
+	[IFLA_OVNIC_LOWERS]	= NLA_POLICY_NESTED(ovnic_lowers_policy),
+	[IFLA_OVNIC_MODE]	= NLA_POLICY_MAX(NLA_U8, OVNIC_MODE_BALANCE),
+	[IFLA_OVNIC_PRIMARY]	= { .type = NLA_U32 },
+	[IFLA_OVNIC_FAILBACK]	= NLA_POLICY_MAX(NLA_U8, OVNIC_FAILBACK_NEVER),
+	[IFLA_OVNIC_UPDELAY]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&ovnic_delay_range),
+	[IFLA_OVNIC_DOWNDELAY]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&ovnic_delay_range),
+	[IFLA_OVNIC_HASH]	= NLA_POLICY_MAX(NLA_U8, OVNIC_HASH_INNER),
+	[IFLA_OVNIC_PROBE_INTERVAL] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&ovnic_probe_interval_range),
+	[IFLA_OVNIC_PROBE_MISSES] = NLA_POLICY_RANGE(NLA_U32, 1, 100),
+	[IFLA_OVNIC_ACTIVE]	= OVNIC_READ_ONLY("active lower"),
+	[IFLA_OVNIC_FAILOVERS]	= OVNIC_READ_ONLY("failover count"),
+	[IFLA_OVNIC_LAST_REASON] = OVNIC_READ_ONLY("last failover reason"),
+	[IFLA_OVNIC_LAST_AGE]	= OVNIC_READ_ONLY("last failover age"),
+	[IFLA_OVNIC_PAD]	= { .type = NLA_REJECT },
 };
+
+/* Check the aggregation options of a request against @nports lowers. */
+static int ovnic_agg_check(struct nlattr *data[], unsigned int nports,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *attr = data[IFLA_OVNIC_PRIMARY];
+	u32 interval;
+
+	if (attr && nla_get_u32(attr) >= nports) {
+		ovnic_err_attr(extack, attr,
+			       "primary is not a lower of this VNIC");
+		return -EINVAL;
+	}
+	attr = data[IFLA_OVNIC_PROBE_INTERVAL];
+	if (attr) {
+		interval = nla_get_u32(attr);
+		if (interval && interval < 10) {
+			ovnic_err_attr(extack, attr,
+				       "probe interval must be 0 (off) or 10-60000 ms");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Apply checked aggregation options; true if the choice must be redone. */
+static bool ovnic_agg_apply(struct ovnic_dev *vnic, struct nlattr *data[])
+{
+	bool reselect = false;
+
+	if (data[IFLA_OVNIC_MODE]) {
+		u8 mode = nla_get_u8(data[IFLA_OVNIC_MODE]);
+
+		reselect |= mode != vnic->mode;
+		WRITE_ONCE(vnic->mode, mode);
+	}
+	if (data[IFLA_OVNIC_PRIMARY]) {
+		u32 primary = nla_get_u32(data[IFLA_OVNIC_PRIMARY]);
+
+		reselect |= primary != vnic->primary;
+		vnic->primary = primary;
+	}
+	if (data[IFLA_OVNIC_FAILBACK]) {
+		vnic->failback = nla_get_u8(data[IFLA_OVNIC_FAILBACK]);
+		reselect = true;
+	}
+	if (data[IFLA_OVNIC_UPDELAY]) {
+		vnic->updelay_ms = nla_get_u32(data[IFLA_OVNIC_UPDELAY]);
+		vnic->updelay = msecs_to_jiffies(vnic->updelay_ms);
+	}
+	if (data[IFLA_OVNIC_DOWNDELAY]) {
+		vnic->downdelay_ms = nla_get_u32(data[IFLA_OVNIC_DOWNDELAY]);
+		vnic->downdelay = msecs_to_jiffies(vnic->downdelay_ms);
+	}
+	if (data[IFLA_OVNIC_HASH])
+		WRITE_ONCE(vnic->hash, nla_get_u8(data[IFLA_OVNIC_HASH]));
+	if (data[IFLA_OVNIC_PROBE_INTERVAL]) {
+		WRITE_ONCE(vnic->probe_interval_ms,
+			   nla_get_u32(data[IFLA_OVNIC_PROBE_INTERVAL]));
+		reselect = true;
+	}
+	if (data[IFLA_OVNIC_PROBE_MISSES]) {
+		vnic->probe_misses = nla_get_u32(data[IFLA_OVNIC_PROBE_MISSES]);
+		reselect = true;
+	}
+	return reselect;
+}
 
 static const int ovnic_overlay_attrs[] = {
 	IFLA_OVNIC_LOCAL, IFLA_OVNIC_LOCAL6, IFLA_OVNIC_REMOTE,
@@ -214,8 +324,9 @@ static int ovnic_overlay_change(struct ovnic_dev *vnic, struct nlattr *data[],
 				struct netlink_ext_ack *extack)
 {
 	struct ovnic_overlay *old = rtnl_dereference(vnic->ovl);
-	struct net_device *lower = rtnl_dereference(vnic->lower);
 	struct ovnic_overlay *ovl;
+	struct ovnic_port *port;
+	unsigned int i;
 	int err;
 
 	if (!data[IFLA_OVNIC_VNI] && !data[IFLA_OVNIC_LOCAL] &&
@@ -232,12 +343,13 @@ static int ovnic_overlay_change(struct ovnic_dev *vnic, struct nlattr *data[],
 		return err;
 	}
 
-	if (lower)
-		ovnic_neigh_stop(vnic, lower);
+	ovnic_for_each_port(vnic, port, i)
+		ovnic_neigh_stop(port);
 	rcu_assign_pointer(vnic->ovl, ovl);
 	kfree_rcu(old, rcu);
-	if (lower && netif_carrier_ok(vnic->dev))
-		ovnic_neigh_start(vnic, lower, ovl);
+	ovnic_for_each_port(vnic, port, i)
+		if (ovnic_port_usable(port) || !ovnic_port_speaks(port))
+			ovnic_neigh_start(port, ovl);
 limits:
 	ovnic_reasm_limits(vnic, data);
 	return 0;
@@ -271,31 +383,88 @@ static int ovnic_validate(struct nlattr *tb[], struct nlattr *data[],
 				   extack);
 }
 
-static int ovnic_newlink(struct net *src_net, struct net_device *dev,
-			 struct nlattr *tb[], struct nlattr *data[],
-			 struct netlink_ext_ack *extack)
+/* The (PF, VF) pairs of a create request. Return: how many, or an error. */
+static int ovnic_parse_lowers(struct nlattr *data[], u32 *pfs, u32 *vfs,
+			      struct netlink_ext_ack *extack)
 {
-	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct nlattr *tb[OVNIC_LOWER_A_MAX + 1];
+	struct nlattr *entry;
+	int n = 0, rem, err;
+
+	if (!data[IFLA_OVNIC_LOWERS]) {
+		if (!data[IFLA_OVNIC_PF]) {
+			NL_SET_ERR_MSG_MOD(extack, "PF is required (IFLA_OVNIC_PF)");
+			return -EINVAL;
+		}
+		if (!data[IFLA_OVNIC_VF]) {
+			NL_SET_ERR_MSG_MOD(extack, "VF index is required (IFLA_OVNIC_VF)");
+			return -EINVAL;
+		}
+		pfs[0] = nla_get_u32(data[IFLA_OVNIC_PF]);
+		vfs[0] = nla_get_u32(data[IFLA_OVNIC_VF]);
+		return 1;
+	}
+	if (data[IFLA_OVNIC_PF] || data[IFLA_OVNIC_VF]) {
+		ovnic_err_attr(extack, data[IFLA_OVNIC_PF] ?: data[IFLA_OVNIC_VF],
+			       "pf/vf and lowers are exclusive: give every lower in lowers");
+		return -EINVAL;
+	}
+	nla_for_each_nested(entry, data[IFLA_OVNIC_LOWERS], rem) {
+		if (n == OVNIC_MAX_LOWERS) {
+			ovnic_err_fmt(extack, "too many lowers",
+				      "too many lowers (at most %d)",
+				      OVNIC_MAX_LOWERS);
+			NL_SET_BAD_ATTR(extack, entry);
+			return -E2BIG;
+		}
+		err = nla_parse_nested(tb, OVNIC_LOWER_A_MAX, entry,
+				       ovnic_lower_policy, extack);
+		if (err)
+			return err;
+		if (!tb[OVNIC_LOWER_A_PF] || !tb[OVNIC_LOWER_A_VF]) {
+			ovnic_err_attr(extack, entry,
+				       "each lower needs a PF and a VF index");
+			return -EINVAL;
+		}
+		pfs[n] = nla_get_u32(tb[OVNIC_LOWER_A_PF]);
+		vfs[n] = nla_get_u32(tb[OVNIC_LOWER_A_VF]);
+		n++;
+	}
+	if (!n) {
+		ovnic_err_attr(extack, data[IFLA_OVNIC_LOWERS],
+			       "lowers is empty: at least one lower is required");
+		return -EINVAL;
+	}
+	return n;
+}
+
+/* Find, check and record lower @i of a new VNIC. */
+static int ovnic_newlink_port(struct net *src_net, struct ovnic_dev *vnic,
+			      unsigned int i, u32 pf_ifindex, u32 vf,
+			      struct nlattr *data[],
+			      struct netlink_ext_ack *extack)
+{
+	struct ovnic_port *port = &vnic->ports[i];
 	struct net_device *lower, *pf;
-	struct ovnic_overlay *ovl;
+	unsigned int j;
 	int err;
 
-	if (!data || !data[IFLA_OVNIC_PF]) {
-		NL_SET_ERR_MSG_MOD(extack, "PF is required (IFLA_OVNIC_PF)");
-		return -EINVAL;
-	}
-	if (!data[IFLA_OVNIC_VF]) {
-		NL_SET_ERR_MSG_MOD(extack, "VF index is required (IFLA_OVNIC_VF)");
-		return -EINVAL;
-	}
-
-	pf = __dev_get_by_index(src_net, nla_get_u32(data[IFLA_OVNIC_PF]));
+	pf = __dev_get_by_index(src_net, pf_ifindex);
 	if (!pf) {
-		ovnic_err_attr(extack, data[IFLA_OVNIC_PF],
+		ovnic_err_attr(extack, data[IFLA_OVNIC_PF] ?:
+				       data[IFLA_OVNIC_LOWERS],
 			       "PF device not found");
 		return -ENODEV;
 	}
-	lower = ovnic_lower_find(pf, nla_get_u32(data[IFLA_OVNIC_VF]), extack);
+	for (j = 0; j < i; j++) {
+		if (vnic->ports[j].pf == pf) {
+			ovnic_err_fmt(extack, "each lower must be on a different PF",
+				      "each lower must be on a different PF (%s twice)",
+				      pf->name);
+			return -EINVAL;
+		}
+	}
+	lower = ovnic_lower_find(pf, vf, extack);
 	if (IS_ERR(lower))
 		return PTR_ERR(lower);
 	err = ovnic_lower_check_free(lower, extack);
@@ -304,45 +473,101 @@ static int ovnic_newlink(struct net *src_net, struct net_device *dev,
 	err = ovnic_vf_check_ops(pf, data, extack);
 	if (err)
 		return err;
+
+	port->vnic = vnic;
+	port->index = i;
+	port->pf = pf;
+	port->pf_ifindex = pf->ifindex;
+	port->vf = vf;
+	port->state = OVNIC_LOWER_DOWN;
+	strscpy(port->vf_pci, dev_name(lower->dev.parent), sizeof(port->vf_pci));
+	rcu_assign_pointer(port->lower, lower);
+	return 0;
+}
+
+static int ovnic_newlink(struct net *src_net, struct net_device *dev,
+			 struct nlattr *tb[], struct nlattr *data[],
+			 struct netlink_ext_ack *extack)
+{
+	struct ovnic_dev *vnic = netdev_priv(dev);
+	u32 pfs[OVNIC_MAX_LOWERS], vfs[OVNIC_MAX_LOWERS];
+	struct ovnic_overlay *ovl;
+	struct ovnic_port *port;
+	unsigned int min_mtu;
+	int n, i, err;
+
+	if (!data) {
+		NL_SET_ERR_MSG_MOD(extack, "PF is required (IFLA_OVNIC_PF)");
+		return -EINVAL;
+	}
+	n = ovnic_parse_lowers(data, pfs, vfs, extack);
+	if (n < 0)
+		return n;
+	err = ovnic_agg_check(data, n, extack);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
+		err = ovnic_newlink_port(src_net, vnic, i, pfs[i], vfs[i],
+					 data, extack);
+		if (err)
+			goto err_ports;
+	}
+	vnic->nports = n;
+
 	ovl = ovnic_overlay_new(data, extack);
-	if (IS_ERR(ovl))
-		return PTR_ERR(ovl);
+	if (IS_ERR(ovl)) {
+		err = PTR_ERR(ovl);
+		goto err_ports;
+	}
 	if (ovl && tb[IFLA_MTU] && nla_get_u32(tb[IFLA_MTU]) > OVNIC_MTU_MAX) {
 		ovnic_err_fmt(extack, "MTU exceeds the overlay's largest frame",
 			      "MTU exceeds the overlay's largest frame (%u)",
 			      OVNIC_MTU_MAX);
 		kfree(ovl);
-		return -EINVAL;
+		err = -EINVAL;
+		goto err_ports;
 	}
-	if (!ovl && tb[IFLA_MTU] && nla_get_u32(tb[IFLA_MTU]) > lower->mtu) {
+	min_mtu = UINT_MAX;
+	ovnic_for_each_port(vnic, port, i)
+		min_mtu = min(min_mtu, ovnic_port_lower(port)->mtu);
+	if (!ovl && tb[IFLA_MTU] && nla_get_u32(tb[IFLA_MTU]) > min_mtu) {
 		ovnic_err_fmt(extack, "MTU exceeds the VF's MTU",
-			      "MTU exceeds the VF's MTU (%u)", lower->mtu);
-		return -EINVAL;
+			      "MTU exceeds the VF's MTU (%u)", min_mtu);
+		err = -EINVAL;
+		goto err_ports;
 	}
 
 	/* Freed by ndo_init on its failure, else by ndo_uninit. */
 	RCU_INIT_POINTER(vnic->ovl, ovl);
-	vnic->pf = pf;
-	vnic->vf = nla_get_u32(data[IFLA_OVNIC_VF]);
-	strscpy(vnic->vf_pci, dev_name(lower->dev.parent), sizeof(vnic->vf_pci));
-	rcu_assign_pointer(vnic->lower, lower);
-	ovnic_inherit_lower(dev, lower, !!tb[IFLA_MTU]);
+	vnic->link_net = src_net;
+	ovnic_agg_apply(vnic, data);
+	ovnic_inherit_lower(dev, !!tb[IFLA_MTU]);
 
 	err = register_netdevice(dev);
 	if (err) {
 		/* Before ndo_init ran, nobody else frees it. */
 		kfree(rcu_replace_pointer(vnic->ovl, NULL, true));
-		return err;
+		goto err_ports;
 	}
 	ovnic_reasm_limits(vnic, data);
 
-	err = ovnic_lower_claim(vnic, data, extack);
-	if (err) {
-		unregister_netdevice(dev);
-		return err;
+	ovnic_for_each_port(vnic, port, i) {
+		err = ovnic_lower_claim(port, data, extack);
+		if (err) {
+			/* ndo_uninit releases the lowers claimed so far. */
+			unregister_netdevice(dev);
+			return err;
+		}
 	}
+	ovnic_lowers_list_add(vnic);
+	ovnic_agg_start(vnic);
 	netdev_update_features(dev);
 	return 0;
+
+err_ports:
+	memset(vnic->ports, 0, sizeof(vnic->ports));
+	vnic->nports = 0;
+	return err;
 }
 
 static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
@@ -350,19 +575,27 @@ static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 			    struct netlink_ext_ack *extack)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct ovnic_port *first = &vnic->ports[0];
+	struct ovnic_port *port;
+	unsigned int i;
 	int err;
 
 	if (!data)
 		return 0;
 	if ((data[IFLA_OVNIC_PF] &&
-	     nla_get_u32(data[IFLA_OVNIC_PF]) != vnic->pf->ifindex) ||
+	     nla_get_u32(data[IFLA_OVNIC_PF]) != first->pf_ifindex) ||
 	    (data[IFLA_OVNIC_VF] &&
-	     nla_get_u32(data[IFLA_OVNIC_VF]) != vnic->vf)) {
+	     nla_get_u32(data[IFLA_OVNIC_VF]) != first->vf)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "PF and VF cannot be changed, delete and re-create the VNIC");
 		return -EOPNOTSUPP;
 	}
-	if (!rtnl_dereference(vnic->lower))
+	if (data[IFLA_OVNIC_LOWERS]) {
+		ovnic_err_attr(extack, data[IFLA_OVNIC_LOWERS],
+			       "lowers cannot be changed, delete and re-create the VNIC");
+		return -EOPNOTSUPP;
+	}
+	if (!ovnic_first_port(vnic))
 		return -ENODEV;
 	if (!ovnic_is_overlay(vnic) &&
 	    (data[IFLA_OVNIC_VNI] || ovnic_overlay_attr(data))) {
@@ -371,32 +604,121 @@ static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 			       "not an overlay VNIC: the mode is chosen at creation");
 		return -EOPNOTSUPP;
 	}
-
-	err = ovnic_vf_check_ops(vnic->pf, data, extack);
+	err = ovnic_agg_check(data, vnic->nports, extack);
 	if (err)
 		return err;
+	ovnic_for_each_port(vnic, port, i) {
+		if (!ovnic_port_lower(port))
+			continue;
+		err = ovnic_vf_check_ops(port->pf, data, extack);
+		if (err)
+			return err;
+	}
 	if (ovnic_is_overlay(vnic)) {
 		err = ovnic_overlay_change(vnic, data, extack);
 		if (err)
 			return err;
 	}
-	return ovnic_vf_apply(vnic, data, extack);
+	ovnic_for_each_port(vnic, port, i) {
+		if (!ovnic_port_lower(port))
+			continue;
+		err = ovnic_vf_apply(port, data, extack);
+		if (err)
+			return err;
+	}
+	if (ovnic_agg_apply(vnic, data))
+		ovnic_agg_reselect(vnic, OVNIC_REASON_CONFIG);
+	else
+		ovnic_agg_reschedule(vnic);
+	return 0;
 }
 
 static size_t ovnic_get_size(const struct net_device *dev)
 {
+	const struct ovnic_dev *vnic = netdev_priv(dev);
+	size_t lower = nla_total_size(0) +	/* IFLA_OVNIC_LOWER_ENTRY */
+		       4 * nla_total_size(sizeof(u32)) + /* PF, VF, IFINDEX, CHANGES */
+		       nla_total_size(sizeof_field(struct ovnic_port, vf_pci)) +
+		       3 * nla_total_size(sizeof(u8)); /* STATE, ACTIVE, REASON */
+
 	return nla_total_size(sizeof(u32)) +	/* IFLA_OVNIC_PF */
 	       nla_total_size(sizeof(u32)) +	/* IFLA_OVNIC_VF */
 	       nla_total_size(sizeof(u16)) +	/* IFLA_OVNIC_VF_VLAN */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_OVNIC_VF_SPOOFCHK */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_OVNIC_VF_TRUST */
 	       nla_total_size(sizeof(u32)) +	/* IFLA_OVNIC_LOWER */
-	       nla_total_size(sizeof_field(struct ovnic_dev, vf_pci)) +
+	       nla_total_size(sizeof_field(struct ovnic_port, vf_pci)) +
 	       nla_total_size(sizeof(u32)) +	/* IFLA_OVNIC_VNI */
 	       nla_total_size(sizeof(struct in6_addr)) + /* LOCAL(6) */
 	       nla_total_size(sizeof(struct in6_addr)) + /* REMOTE(6) */
 	       nla_total_size(sizeof(u16)) +	/* IFLA_OVNIC_PORT */
-	       3 * nla_total_size(sizeof(u32));	/* IFLA_OVNIC_REASM_* */
+	       3 * nla_total_size(sizeof(u32)) + /* IFLA_OVNIC_REASM_* */
+	       nla_total_size(0) + vnic->nports * lower + /* IFLA_OVNIC_LOWERS */
+	       3 * nla_total_size(sizeof(u8)) +	/* MODE, FAILBACK, HASH */
+	       7 * nla_total_size(sizeof(u32)) + /* PRIMARY, delays, probes,
+						     ACTIVE, FAILOVERS */
+	       nla_total_size(sizeof(u8)) +	/* IFLA_OVNIC_LAST_REASON */
+	       nla_total_size_64bit(sizeof(u64)); /* IFLA_OVNIC_LAST_AGE */
+}
+
+static int ovnic_fill_lowers(struct sk_buff *skb, struct ovnic_dev *vnic)
+{
+	struct ovnic_port *active = rtnl_dereference(vnic->active);
+	struct nlattr *lowers, *entry;
+	struct ovnic_port *port;
+	unsigned int i;
+
+	lowers = nla_nest_start(skb, IFLA_OVNIC_LOWERS);
+	if (!lowers)
+		return -EMSGSIZE;
+	ovnic_for_each_port(vnic, port, i) {
+		struct net_device *lower = ovnic_port_lower(port);
+		bool in_use = vnic->mode == OVNIC_MODE_BALANCE ?
+			      ovnic_port_usable(port) : port == active;
+
+		entry = nla_nest_start(skb, IFLA_OVNIC_LOWER_ENTRY);
+		if (!entry)
+			return -EMSGSIZE;
+		if (nla_put_u32(skb, OVNIC_LOWER_A_PF,
+				port->pf ? port->pf->ifindex : port->pf_ifindex) ||
+		    nla_put_u32(skb, OVNIC_LOWER_A_VF, port->vf) ||
+		    (lower &&
+		     nla_put_u32(skb, OVNIC_LOWER_A_IFINDEX, lower->ifindex)) ||
+		    nla_put_string(skb, OVNIC_LOWER_A_PCI, port->vf_pci) ||
+		    nla_put_u8(skb, OVNIC_LOWER_A_STATE, port->state) ||
+		    nla_put_u8(skb, OVNIC_LOWER_A_ACTIVE, in_use) ||
+		    nla_put_u8(skb, OVNIC_LOWER_A_REASON, port->reason) ||
+		    nla_put_u32(skb, OVNIC_LOWER_A_CHANGES, port->changes))
+			return -EMSGSIZE;
+		nla_nest_end(skb, entry);
+	}
+	nla_nest_end(skb, lowers);
+	return 0;
+}
+
+static int ovnic_fill_agg(struct sk_buff *skb, struct ovnic_dev *vnic)
+{
+	struct ovnic_port *active = rtnl_dereference(vnic->active);
+
+	if (nla_put_u8(skb, IFLA_OVNIC_MODE, vnic->mode) ||
+	    nla_put_u32(skb, IFLA_OVNIC_PRIMARY, vnic->primary) ||
+	    nla_put_u8(skb, IFLA_OVNIC_FAILBACK, vnic->failback) ||
+	    nla_put_u32(skb, IFLA_OVNIC_UPDELAY, vnic->updelay_ms) ||
+	    nla_put_u32(skb, IFLA_OVNIC_DOWNDELAY, vnic->downdelay_ms) ||
+	    nla_put_u8(skb, IFLA_OVNIC_HASH, vnic->hash) ||
+	    nla_put_u32(skb, IFLA_OVNIC_PROBE_INTERVAL,
+			vnic->probe_interval_ms) ||
+	    nla_put_u32(skb, IFLA_OVNIC_PROBE_MISSES, vnic->probe_misses) ||
+	    nla_put_u32(skb, IFLA_OVNIC_FAILOVERS, vnic->failovers) ||
+	    (active && nla_put_u32(skb, IFLA_OVNIC_ACTIVE, active->index)))
+		return -EMSGSIZE;
+	if (vnic->last_at &&
+	    (nla_put_u8(skb, IFLA_OVNIC_LAST_REASON, vnic->last_reason) ||
+	     nla_put_u64_64bit(skb, IFLA_OVNIC_LAST_AGE,
+			       jiffies_to_msecs(jiffies - vnic->last_at),
+			       IFLA_OVNIC_PAD)))
+		return -EMSGSIZE;
+	return ovnic_fill_lowers(skb, vnic);
 }
 
 static int ovnic_fill_overlay(struct sk_buff *skb, struct ovnic_dev *vnic)
@@ -430,31 +752,38 @@ static int ovnic_fill_overlay(struct sk_buff *skb, struct ovnic_dev *vnic)
 static int ovnic_fill_info(struct sk_buff *skb, const struct net_device *dev)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
-	struct net_device *lower = rtnl_dereference(vnic->lower);
+	struct ovnic_port *first = ovnic_first_port(vnic);
 	struct ovnic_vf_config cfg;
+	int err;
 
-	if (nla_put_u32(skb, IFLA_OVNIC_PF, vnic->pf->ifindex) ||
-	    nla_put_u32(skb, IFLA_OVNIC_VF, vnic->vf) ||
-	    nla_put_string(skb, IFLA_OVNIC_VF_PCI, vnic->vf_pci))
-		return -EMSGSIZE;
-	if (lower && nla_put_u32(skb, IFLA_OVNIC_LOWER, lower->ifindex))
-		return -EMSGSIZE;
+	/* The first lower present, as a VNIC with one lower always did. */
+	if (first) {
+		struct net_device *lower = ovnic_port_lower(first);
 
-	/* What the PF reports now, so changes made behind our back show. */
-	if (lower && !ovnic_vf_read(vnic, &cfg)) {
-		if (nla_put_u16(skb, IFLA_OVNIC_VF_VLAN, cfg.vlan) ||
-		    nla_put_u8(skb, IFLA_OVNIC_VF_SPOOFCHK, cfg.spoofchk) ||
-		    nla_put_u8(skb, IFLA_OVNIC_VF_TRUST, cfg.trust))
+		if (nla_put_u32(skb, IFLA_OVNIC_PF, first->pf->ifindex) ||
+		    nla_put_u32(skb, IFLA_OVNIC_VF, first->vf) ||
+		    nla_put_string(skb, IFLA_OVNIC_VF_PCI, first->vf_pci) ||
+		    nla_put_u32(skb, IFLA_OVNIC_LOWER, lower->ifindex))
+			return -EMSGSIZE;
+
+		/* What the PF reports now, so changes behind our back show. */
+		if (!ovnic_vf_read(first, &cfg) &&
+		    (nla_put_u16(skb, IFLA_OVNIC_VF_VLAN, cfg.vlan) ||
+		     nla_put_u8(skb, IFLA_OVNIC_VF_SPOOFCHK, cfg.spoofchk) ||
+		     nla_put_u8(skb, IFLA_OVNIC_VF_TRUST, cfg.trust)))
 			return -EMSGSIZE;
 	}
-	return ovnic_fill_overlay(skb, vnic);
+	err = ovnic_fill_overlay(skb, vnic);
+	if (err)
+		return err;
+	return ovnic_fill_agg(skb, vnic);
 }
 
 static struct net *ovnic_get_link_net(const struct net_device *dev)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
 
-	return dev_net(vnic->pf);
+	return vnic->link_net;
 }
 
 static unsigned int ovnic_get_num_queues(void)

@@ -48,14 +48,14 @@ int ovnic_vf_check_ops(struct net_device *pf, struct nlattr *data[],
 
 /**
  * ovnic_vf_read - read a VF's settings from its PF
- * @vnic: the VNIC owning the VF
+ * @port: the lower device (VF) to program
  * @cfg: the settings
  *
  * Return: 0, or a negative error if the PF cannot report them.
  */
-int ovnic_vf_read(struct ovnic_dev *vnic, struct ovnic_vf_config *cfg)
+int ovnic_vf_read(struct ovnic_port *port, struct ovnic_vf_config *cfg)
 {
-	const struct net_device_ops *ops = vnic->pf->netdev_ops;
+	const struct net_device_ops *ops = port->pf->netdev_ops;
 	struct ifla_vf_info ivi = {};
 	int err;
 
@@ -68,7 +68,7 @@ int ovnic_vf_read(struct ovnic_dev *vnic, struct ovnic_vf_config *cfg)
 	ivi.vlan_proto = htons(ETH_P_8021Q);
 	ivi.spoofchk = -1;
 	ivi.trusted = -1;
-	err = ops->ndo_get_vf_config(vnic->pf, vnic->vf, &ivi);
+	err = ops->ndo_get_vf_config(port->pf, port->vf, &ivi);
 	if (err)
 		return err;
 
@@ -83,16 +83,16 @@ int ovnic_vf_read(struct ovnic_dev *vnic, struct ovnic_vf_config *cfg)
 
 /**
  * ovnic_vf_set_mac - program the VF's MAC address through the PF
- * @vnic: the VNIC owning the VF
+ * @port: the lower device (VF) to program
  * @mac: the address
  * @extack: error reporting, may be NULL
  *
  * Return: 0 or the PF driver's error.
  */
-int ovnic_vf_set_mac(struct ovnic_dev *vnic, const u8 *mac,
+int ovnic_vf_set_mac(struct ovnic_port *port, const u8 *mac,
 		     struct netlink_ext_ack *extack)
 {
-	const struct net_device_ops *ops = vnic->pf->netdev_ops;
+	const struct net_device_ops *ops = port->pf->netdev_ops;
 	u8 addr[ETH_ALEN];
 	int err;
 
@@ -101,18 +101,18 @@ int ovnic_vf_set_mac(struct ovnic_dev *vnic, const u8 *mac,
 		return -EOPNOTSUPP;
 	}
 	ether_addr_copy(addr, mac);
-	err = ops->ndo_set_vf_mac(vnic->pf, vnic->vf, addr);
+	err = ops->ndo_set_vf_mac(port->pf, port->vf, addr);
 	if (err) {
 		NL_SET_ERR_MSG_MOD(extack, "PF driver refused the VF MAC address");
 		return err;
 	}
-	set_bit(OVNIC_VF_MAC, &vnic->changed);
+	set_bit(OVNIC_VF_MAC, &port->changed);
 	return 0;
 }
 
 /**
  * ovnic_vf_apply - program the VF settings present in a request
- * @vnic: the VNIC owning the VF
+ * @port: the lower device (VF) to program
  * @data: IFLA_INFO_DATA attributes, checked by ovnic_vf_check_ops()
  * @extack: error reporting
  *
@@ -121,73 +121,73 @@ int ovnic_vf_set_mac(struct ovnic_dev *vnic, const u8 *mac,
  *
  * Return: 0 or the PF driver's error.
  */
-int ovnic_vf_apply(struct ovnic_dev *vnic, struct nlattr *data[],
+int ovnic_vf_apply(struct ovnic_port *port, struct nlattr *data[],
 		   struct netlink_ext_ack *extack)
 {
-	const struct net_device_ops *ops = vnic->pf->netdev_ops;
-	struct net_device *pf = vnic->pf;
+	const struct net_device_ops *ops = port->pf->netdev_ops;
+	struct net_device *pf = port->pf;
 	struct nlattr *attr;
 	int err;
 
 	attr = data[IFLA_OVNIC_VF_VLAN];
 	if (attr) {
-		err = ops->ndo_set_vf_vlan(pf, vnic->vf, nla_get_u16(attr), 0,
+		err = ops->ndo_set_vf_vlan(pf, port->vf, nla_get_u16(attr), 0,
 					   htons(ETH_P_8021Q));
 		if (err) {
 			ovnic_err_attr(extack, attr,
 				       "PF driver refused the VF VLAN");
 			return err;
 		}
-		set_bit(OVNIC_VF_VLAN, &vnic->changed);
+		set_bit(OVNIC_VF_VLAN, &port->changed);
 	}
 
 	attr = data[IFLA_OVNIC_VF_SPOOFCHK];
 	if (attr) {
-		err = ops->ndo_set_vf_spoofchk(pf, vnic->vf, nla_get_u8(attr));
+		err = ops->ndo_set_vf_spoofchk(pf, port->vf, nla_get_u8(attr));
 		if (err) {
 			ovnic_err_attr(extack, attr,
 				       "PF driver refused VF spoof checking");
 			return err;
 		}
-		set_bit(OVNIC_VF_SPOOFCHK, &vnic->changed);
+		set_bit(OVNIC_VF_SPOOFCHK, &port->changed);
 	}
 
 	attr = data[IFLA_OVNIC_VF_TRUST];
 	if (attr) {
-		err = ops->ndo_set_vf_trust(pf, vnic->vf, nla_get_u8(attr));
+		err = ops->ndo_set_vf_trust(pf, port->vf, nla_get_u8(attr));
 		if (err) {
 			ovnic_err_attr(extack, attr,
 				       "PF driver refused VF trust");
 			return err;
 		}
-		set_bit(OVNIC_VF_TRUST, &vnic->changed);
+		set_bit(OVNIC_VF_TRUST, &port->changed);
 	}
 	return 0;
 }
 
 /**
  * ovnic_vf_restore - put back every VF setting the VNIC changed
- * @vnic: the VNIC owning the VF
+ * @port: the lower device (VF) to program
  *
  * Best effort: a PF that refuses is reported once in the kernel log.
  */
-void ovnic_vf_restore(struct ovnic_dev *vnic)
+void ovnic_vf_restore(struct ovnic_port *port)
 {
-	const struct net_device_ops *ops = vnic->pf->netdev_ops;
-	struct ovnic_vf_config *orig = &vnic->orig;
-	struct net_device *pf = vnic->pf;
+	const struct net_device_ops *ops = port->pf->netdev_ops;
+	struct ovnic_vf_config *orig = &port->orig;
+	struct net_device *pf = port->pf;
 	int err = 0;
 
-	if (test_and_clear_bit(OVNIC_VF_MAC, &vnic->changed))
-		err |= ops->ndo_set_vf_mac(pf, vnic->vf, orig->mac);
-	if (test_and_clear_bit(OVNIC_VF_VLAN, &vnic->changed))
-		err |= ops->ndo_set_vf_vlan(pf, vnic->vf, orig->vlan, orig->qos,
+	if (test_and_clear_bit(OVNIC_VF_MAC, &port->changed))
+		err |= ops->ndo_set_vf_mac(pf, port->vf, orig->mac);
+	if (test_and_clear_bit(OVNIC_VF_VLAN, &port->changed))
+		err |= ops->ndo_set_vf_vlan(pf, port->vf, orig->vlan, orig->qos,
 					    orig->vlan_proto);
-	if (test_and_clear_bit(OVNIC_VF_SPOOFCHK, &vnic->changed))
-		err |= ops->ndo_set_vf_spoofchk(pf, vnic->vf, orig->spoofchk);
-	if (test_and_clear_bit(OVNIC_VF_TRUST, &vnic->changed))
-		err |= ops->ndo_set_vf_trust(pf, vnic->vf, orig->trust);
+	if (test_and_clear_bit(OVNIC_VF_SPOOFCHK, &port->changed))
+		err |= ops->ndo_set_vf_spoofchk(pf, port->vf, orig->spoofchk);
+	if (test_and_clear_bit(OVNIC_VF_TRUST, &port->changed))
+		err |= ops->ndo_set_vf_trust(pf, port->vf, orig->trust);
 	if (err)
-		netdev_warn(vnic->dev, "PF %s did not restore every setting of VF %u\n",
-			    pf->name, vnic->vf);
+		netdev_warn(port->vnic->dev, "PF %s did not restore every setting of VF %u\n",
+			    pf->name, port->vf);
 }

@@ -27,9 +27,20 @@
  *           [remote 192.0.2.2] [port 7475] [reasm-mem BYTES] \
  *           [reasm-frames N] [reasm-timeout MS]
  *
+ * A VNIC may be backed by one VF on each of up to OVNIC_MAX_LOWERS PFs
+ * (IFLA_OVNIC_LOWERS instead of IFLA_OVNIC_PF/IFLA_OVNIC_VF), used in
+ * active-backup or flow-hash balance mode and failed over, on events, when
+ * a PF loses its link or a PF or VF goes away:
+ *
+ *   ip link add vn0 type ovnic pf eth0 vf 3 pf eth1 vf 0 \
+ *           [mode active-backup|balance] [primary N] [failback always|never] \
+ *           [updelay MS] [downdelay MS] [hash l2|l34|inner] \
+ *           [probe-interval MS] [probe-misses N]
+ *
  * Objects that are not links (encapsulation rules) are managed through the
  * generic netlink family OVNIC_GENL_NAME, documented below and in
- * Documentation/netlink/specs/ovnic.yaml.
+ * Documentation/netlink/specs/ovnic.yaml; failover events are multicast
+ * on its OVNIC_MCGRP_EVENTS group.
  */
 #ifndef _UAPI_LINUX_OVNIC_H
 #define _UAPI_LINUX_OVNIC_H
@@ -43,11 +54,12 @@
  *
  * @IFLA_OVNIC_UNSPEC: unused
  * @IFLA_OVNIC_PF: u32, ifindex of the SR-IOV physical function, in the
- *	namespace the request is made in. Required on create, cannot change.
- *	Reported as the PF's ifindex in the PF's own namespace (see
- *	IFLA_LINK_NETNSID of the VNIC).
+ *	namespace the request is made in. On create, PF and VF give a VNIC
+ *	with one lower device (else IFLA_OVNIC_LOWERS is required); cannot
+ *	change. Reported as the PF of the first lower device present, as its
+ *	ifindex in the PF's own namespace (see IFLA_LINK_NETNSID of the VNIC).
  * @IFLA_OVNIC_VF: u32, index of the virtual function on that PF (0-based,
- *	as in "ip link set PF vf N"). Required on create, cannot change.
+ *	as in "ip link set PF vf N"). Cannot change.
  * @IFLA_OVNIC_VF_VLAN: u16, port VLAN the PF inserts and strips for the VF
  *	(1-4094), 0 for none. Optional; when absent the VF's VLAN is left as
  *	it is.
@@ -55,9 +67,9 @@
  *	the VF. Optional.
  * @IFLA_OVNIC_VF_TRUST: u8, 0 or 1: whether the VF is trusted by its PF.
  *	Optional.
- * @IFLA_OVNIC_LOWER: u32, read-only: ifindex of the VF's net_device (the
- *	lower device), in the PF's namespace.
- * @IFLA_OVNIC_VF_PCI: string, read-only: PCI address of the VF, e.g.
+ * @IFLA_OVNIC_LOWER: u32, read-only: ifindex of the first lower device's
+ *	VF net_device, in the PF's namespace.
+ * @IFLA_OVNIC_VF_PCI: string, read-only: PCI address of that VF, e.g.
  *	"0000:01:10.0".
  * @IFLA_OVNIC_VNI: u32, 24-bit virtual network identifier. Present on
  *	create, it makes the VNIC an overlay VNIC (the mode cannot change
@@ -79,6 +91,39 @@
  *	1-65536, default OVNIC_DEFAULT_REASM_FRAMES.
  * @IFLA_OVNIC_REASM_TIMEOUT: u32, milliseconds an incomplete frame is
  *	kept, 1-60000, default OVNIC_DEFAULT_REASM_TIMEOUT.
+ * @IFLA_OVNIC_LOWERS: nested, the lower devices in order (their position,
+ *	0-based, is their index everywhere else): one IFLA_OVNIC_LOWER_ENTRY
+ *	per lower, 1 to OVNIC_MAX_LOWERS of them, each on a different PF of
+ *	the same namespace. Create only (exclusive with IFLA_OVNIC_PF/VF);
+ *	always reported, with the read-only state of each lower.
+ * @IFLA_OVNIC_MODE: u8, enum ovnic_mode, default OVNIC_MODE_ACTIVE_BACKUP.
+ *	Changeable live.
+ * @IFLA_OVNIC_PRIMARY: u32, index of the primary lower (active-backup):
+ *	used whenever it is up, subject to IFLA_OVNIC_FAILBACK. Default 0.
+ * @IFLA_OVNIC_FAILBACK: u8, enum ovnic_failback, default
+ *	OVNIC_FAILBACK_ALWAYS.
+ * @IFLA_OVNIC_UPDELAY: u32, milliseconds a lower must stay up before it
+ *	is used again, 0-60000, default 0.
+ * @IFLA_OVNIC_DOWNDELAY: u32, milliseconds a lower that lost its link is
+ *	still used (a flap shorter than this does not fail over), 0-60000,
+ *	default 0.
+ * @IFLA_OVNIC_HASH: u8, enum ovnic_hash: what balance mode hashes to pick
+ *	a lower, default OVNIC_HASH_L34.
+ * @IFLA_OVNIC_PROBE_INTERVAL: u32, milliseconds between path probes of
+ *	an overlay VNIC (ARP requests / neighbour solicitations for the
+ *	default remote endpoint on every lower), 0 for none (the default),
+ *	else 10-60000. A lower whose link is up but whose probes go
+ *	unanswered IFLA_OVNIC_PROBE_MISSES times in a row is path-down.
+ * @IFLA_OVNIC_PROBE_MISSES: u32, 1-100, default OVNIC_DEFAULT_PROBE_MISSES.
+ * @IFLA_OVNIC_ACTIVE: u32, read-only: index of the active lower
+ *	(active-backup); absent while no lower is up.
+ * @IFLA_OVNIC_FAILOVERS: u32, read-only: changes of the active lower
+ *	(active-backup) or of the set of lowers in use (balance) so far.
+ * @IFLA_OVNIC_LAST_REASON: u8, read-only: enum ovnic_reason of the last
+ *	such change.
+ * @IFLA_OVNIC_LAST_AGE: u64, read-only: milliseconds since the last such
+ *	change; absent if there was none.
+ * @IFLA_OVNIC_PAD: padding for 64-bit attributes
  * @__IFLA_OVNIC_MAX: one past the last attribute
  * @IFLA_OVNIC_MAX: the last attribute
  */
@@ -100,11 +145,149 @@ enum ovnic_link_attrs {
 	IFLA_OVNIC_REASM_MEM,
 	IFLA_OVNIC_REASM_FRAMES,
 	IFLA_OVNIC_REASM_TIMEOUT,
+	IFLA_OVNIC_LOWERS,
+	IFLA_OVNIC_MODE,
+	IFLA_OVNIC_PRIMARY,
+	IFLA_OVNIC_FAILBACK,
+	IFLA_OVNIC_UPDELAY,
+	IFLA_OVNIC_DOWNDELAY,
+	IFLA_OVNIC_HASH,
+	IFLA_OVNIC_PROBE_INTERVAL,
+	IFLA_OVNIC_PROBE_MISSES,
+	IFLA_OVNIC_ACTIVE,
+	IFLA_OVNIC_FAILOVERS,
+	IFLA_OVNIC_LAST_REASON,
+	IFLA_OVNIC_LAST_AGE,
+	IFLA_OVNIC_PAD,
 
 	__IFLA_OVNIC_MAX
 };
 
 #define IFLA_OVNIC_MAX (__IFLA_OVNIC_MAX - 1)
+
+/* The only attribute type nested in IFLA_OVNIC_LOWERS. */
+#define IFLA_OVNIC_LOWER_ENTRY	1
+
+/**
+ * enum ovnic_lower_attrs - attributes of one IFLA_OVNIC_LOWER_ENTRY
+ * @OVNIC_LOWER_A_UNSPEC: unused
+ * @OVNIC_LOWER_A_PF: u32, ifindex of the PF (required on create)
+ * @OVNIC_LOWER_A_VF: u32, VF index on that PF (required on create)
+ * @OVNIC_LOWER_A_IFINDEX: u32, read-only: ifindex of the VF's net_device
+ * @OVNIC_LOWER_A_PCI: string, read-only: PCI address of the VF
+ * @OVNIC_LOWER_A_STATE: u8, read-only: enum ovnic_lower_state
+ * @OVNIC_LOWER_A_ACTIVE: u8, read-only: 1 if the lower carries traffic
+ *	now (the active lower, or a lower in use in balance mode)
+ * @OVNIC_LOWER_A_REASON: u8, read-only: enum ovnic_reason of its last
+ *	state change
+ * @OVNIC_LOWER_A_CHANGES: u32, read-only: its state changes so far
+ * @__OVNIC_LOWER_A_MAX: one past the last attribute
+ * @OVNIC_LOWER_A_MAX: the last attribute
+ */
+enum ovnic_lower_attrs {
+	OVNIC_LOWER_A_UNSPEC,
+	OVNIC_LOWER_A_PF,
+	OVNIC_LOWER_A_VF,
+	OVNIC_LOWER_A_IFINDEX,
+	OVNIC_LOWER_A_PCI,
+	OVNIC_LOWER_A_STATE,
+	OVNIC_LOWER_A_ACTIVE,
+	OVNIC_LOWER_A_REASON,
+	OVNIC_LOWER_A_CHANGES,
+
+	__OVNIC_LOWER_A_MAX
+};
+
+#define OVNIC_LOWER_A_MAX (__OVNIC_LOWER_A_MAX - 1)
+
+#define OVNIC_MAX_LOWERS		4
+#define OVNIC_DEFAULT_PROBE_MISSES	3
+
+/**
+ * enum ovnic_mode - how a VNIC uses its lower devices
+ * @OVNIC_MODE_ACTIVE_BACKUP: one lower (the active one) transmits and
+ *	receives; the others wait, ready, and take over when it fails.
+ * @OVNIC_MODE_BALANCE: every lower that is up transmits; a flow's lower
+ *	is chosen by a hash (IFLA_OVNIC_HASH) and changes only when that
+ *	lower goes down. Frames are received on every lower.
+ */
+enum ovnic_mode {
+	OVNIC_MODE_ACTIVE_BACKUP,
+	OVNIC_MODE_BALANCE,
+};
+
+/**
+ * enum ovnic_failback - what active-backup does when the primary is back
+ * @OVNIC_FAILBACK_ALWAYS: return to the primary (after IFLA_OVNIC_UPDELAY)
+ * @OVNIC_FAILBACK_NEVER: stay on the current lower while it is up
+ */
+enum ovnic_failback {
+	OVNIC_FAILBACK_ALWAYS,
+	OVNIC_FAILBACK_NEVER,
+};
+
+/**
+ * enum ovnic_hash - flow hash of balance mode
+ * @OVNIC_HASH_L2: source and destination MAC addresses and EtherType of
+ *	the tenant's frame
+ * @OVNIC_HASH_L34: IP addresses and transport ports of the tenant's frame
+ * @OVNIC_HASH_INNER: like OVNIC_HASH_L34, but of the innermost flow the
+ *	kernel's flow dissector finds when the tenant itself tunnels (GRE,
+ *	IP-in-IP, MPLS)
+ */
+enum ovnic_hash {
+	OVNIC_HASH_L2,
+	OVNIC_HASH_L34,
+	OVNIC_HASH_INNER,
+};
+
+/**
+ * enum ovnic_lower_state - state of a lower device
+ * @OVNIC_LOWER_UP: usable: VF and PF up with carrier (and, with probing,
+ *	the path answers)
+ * @OVNIC_LOWER_DOWN: VF or PF down or without carrier
+ * @OVNIC_LOWER_PATH_DOWN: link up, but path probes went unanswered
+ * @OVNIC_LOWER_UP_PENDING: link up, waiting for IFLA_OVNIC_UPDELAY
+ * @OVNIC_LOWER_DOWN_PENDING: link lost, still used until
+ *	IFLA_OVNIC_DOWNDELAY expires
+ * @OVNIC_LOWER_GONE: the VF or its PF was removed; the lower is released
+ *	and never comes back (re-create the VNIC)
+ */
+enum ovnic_lower_state {
+	OVNIC_LOWER_UP,
+	OVNIC_LOWER_DOWN,
+	OVNIC_LOWER_PATH_DOWN,
+	OVNIC_LOWER_UP_PENDING,
+	OVNIC_LOWER_DOWN_PENDING,
+	OVNIC_LOWER_GONE,
+};
+
+/**
+ * enum ovnic_reason - why a lower changed state or the active lower changed
+ * @OVNIC_REASON_NONE: nothing happened yet
+ * @OVNIC_REASON_PF_LINK: the PF lost or regained its link (carrier or
+ *	administrative state)
+ * @OVNIC_REASON_PF_GONE: the PF was unregistered (driver unbound,
+ *	hot-unplug)
+ * @OVNIC_REASON_VF_LINK: the VF lost or regained its link
+ * @OVNIC_REASON_VF_GONE: the VF was removed (SR-IOV disabled, driver
+ *	unbound)
+ * @OVNIC_REASON_PROBE: path probes went unanswered, or were answered again
+ * @OVNIC_REASON_FAILBACK: the primary is up again and takes over
+ * @OVNIC_REASON_CONFIG: the administrator changed the mode or the primary
+ * @OVNIC_REASON_DELAY: an up or down delay expired
+ */
+enum ovnic_reason {
+	OVNIC_REASON_NONE,
+	OVNIC_REASON_PF_LINK,
+	OVNIC_REASON_PF_GONE,
+	OVNIC_REASON_VF_LINK,
+	OVNIC_REASON_VF_GONE,
+	OVNIC_REASON_PROBE,
+	OVNIC_REASON_FAILBACK,
+	OVNIC_REASON_CONFIG,
+	OVNIC_REASON_DELAY,
+};
 
 #define OVNIC_VNI_MAX			0xffffff
 #define OVNIC_DEFAULT_PORT		7475
@@ -128,9 +311,23 @@ enum ovnic_link_attrs {
  * OVNIC_CMD_RULE_DEL: delete the rule of (VNI, MAC); -ENOENT if none.
  * OVNIC_CMD_RULE_GET: do: the rule of (VNI, MAC); dump: all rules of the
  *	namespace, or of one VNI when OVNIC_A_RULE_VNI is given.
+ *
+ * Notifications on the multicast group OVNIC_MCGRP_EVENTS, sent in the
+ * namespace of the VNIC's PFs (where the administrator of the host
+ * listens); joining needs no privilege there:
+ * OVNIC_CMD_FAILOVER: the active lower of an active-backup VNIC changed,
+ *	or the set of lowers a balance VNIC uses: OVNIC_A_EV_IFINDEX,
+ *	OVNIC_A_EV_IFNAME, OVNIC_A_EV_REASON, OVNIC_A_EV_LOWER (the lower
+ *	whose change caused it), OVNIC_A_EV_OLD / OVNIC_A_EV_NEW (active
+ *	lower before and after; absent when none), OVNIC_A_EV_FAILBACK
+ *	(flag: a return to the primary).
+ * OVNIC_CMD_LOWER_STATE: a lower changed state: OVNIC_A_EV_IFINDEX,
+ *	OVNIC_A_EV_IFNAME, OVNIC_A_EV_LOWER, OVNIC_A_EV_STATE,
+ *	OVNIC_A_EV_REASON.
  */
 #define OVNIC_GENL_NAME		"ovnic"
 #define OVNIC_GENL_VERSION	1
+#define OVNIC_MCGRP_EVENTS	"events"
 
 /**
  * enum ovnic_genl_cmd - commands of the "ovnic" generic netlink family
@@ -138,6 +335,8 @@ enum ovnic_link_attrs {
  * @OVNIC_CMD_RULE_NEW: add (or with NLM_F_REPLACE replace) a rule
  * @OVNIC_CMD_RULE_DEL: delete a rule
  * @OVNIC_CMD_RULE_GET: get one rule, or dump rules
+ * @OVNIC_CMD_FAILOVER: notification: the active lower changed
+ * @OVNIC_CMD_LOWER_STATE: notification: a lower changed state
  * @__OVNIC_CMD_MAX: one past the last command
  * @OVNIC_CMD_MAX: the last command
  */
@@ -146,6 +345,8 @@ enum ovnic_genl_cmd {
 	OVNIC_CMD_RULE_NEW,
 	OVNIC_CMD_RULE_DEL,
 	OVNIC_CMD_RULE_GET,
+	OVNIC_CMD_FAILOVER,
+	OVNIC_CMD_LOWER_STATE,
 
 	__OVNIC_CMD_MAX
 };
@@ -161,6 +362,17 @@ enum ovnic_genl_cmd {
  * @OVNIC_A_RULE_REMOTE6: IPv6 address (16 bytes) of the remote endpoint
  * @OVNIC_A_RULE_COUNT: u32, read-only: number of rules in the namespace
  *	(in replies to OVNIC_CMD_RULE_GET of one rule)
+ * @OVNIC_A_EV_IFINDEX: u32, notifications: ifindex of the VNIC (in its
+ *	own namespace)
+ * @OVNIC_A_EV_IFNAME: string, notifications: name of the VNIC
+ * @OVNIC_A_EV_LOWER: u32, notifications: index of the lower concerned
+ * @OVNIC_A_EV_STATE: u8, notifications: enum ovnic_lower_state
+ * @OVNIC_A_EV_REASON: u8, notifications: enum ovnic_reason
+ * @OVNIC_A_EV_OLD: u32, notifications: active lower before
+ * @OVNIC_A_EV_NEW: u32, notifications: active lower after
+ * @OVNIC_A_EV_FAILBACK: flag, notifications: return to the primary
+ * @OVNIC_A_EV_LOWER_IFINDEX: u32, notifications: ifindex of the lower's
+ *	VF net_device (in the PF's namespace), absent once it is gone
  * @__OVNIC_A_MAX: one past the last attribute
  * @OVNIC_A_MAX: the last attribute
  */
@@ -171,6 +383,15 @@ enum ovnic_genl_attr {
 	OVNIC_A_RULE_REMOTE,
 	OVNIC_A_RULE_REMOTE6,
 	OVNIC_A_RULE_COUNT,
+	OVNIC_A_EV_IFINDEX,
+	OVNIC_A_EV_IFNAME,
+	OVNIC_A_EV_LOWER,
+	OVNIC_A_EV_STATE,
+	OVNIC_A_EV_REASON,
+	OVNIC_A_EV_OLD,
+	OVNIC_A_EV_NEW,
+	OVNIC_A_EV_FAILBACK,
+	OVNIC_A_EV_LOWER_IFINDEX,
 
 	__OVNIC_A_MAX
 };
