@@ -336,9 +336,12 @@ struct ovnic_dev {
 	struct ovnic_reasm *reasm;
 };
 
-#define ovnic_for_each_port(vnic, port, i)				\
-	for ((i) = 0; (i) < (vnic)->nports &&				\
-		      ((port) = &(vnic)->ports[(i)]); (i)++)
+/* Lower @i of @vnic, or NULL past the last one: for (i = 0; (p = ...); i++). */
+static inline struct ovnic_port *ovnic_port_at(struct ovnic_dev *vnic,
+					       unsigned int i)
+{
+	return i < vnic->nports ? &vnic->ports[i] : NULL;
+}
 
 /* The lower can carry traffic: up, or within its down delay. */
 static inline bool ovnic_port_usable(const struct ovnic_port *port)

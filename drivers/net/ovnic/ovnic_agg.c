@@ -171,7 +171,7 @@ static struct ovnic_port *ovnic_agg_pick_active(struct ovnic_dev *vnic)
 		return old;
 	if (primary && ovnic_port_usable(primary))
 		return primary;
-	ovnic_for_each_port(vnic, port, i)
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
 		if (ovnic_port_usable(port))
 			return port;
 	return NULL;
@@ -206,7 +206,7 @@ static void ovnic_agg_select(struct ovnic_dev *vnic, enum ovnic_reason reason,
 	bool failback = false;
 	unsigned int i;
 
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		if (ovnic_port_usable(port))
 			mask |= BIT(i);
 		else if (port->state == OVNIC_LOWER_UP_PENDING && !pending)
@@ -251,13 +251,19 @@ static void ovnic_agg_select(struct ovnic_dev *vnic, enum ovnic_reason reason,
 	}
 	if (new && new != old)
 		ovnic_agg_announce(vnic, new);
-	/* In balance mode, lowers that start to carry traffic speak. */
-	if (vnic->mode == OVNIC_MODE_BALANCE && ovnic_is_overlay(vnic))
-		ovnic_for_each_port(vnic, port, i)
-			if ((mask & ~old_mask) & BIT(i))
-				ovnic_agg_announce(vnic, port);
 
 carrier:
+	/*
+	 * Overlay lowers that just came up take part in neighbour discovery:
+	 * they announce the endpoint if they speak (balance mode), else they
+	 * only solicit the default remote, silently, to be ready.
+	 */
+	if (ovnic_is_overlay(vnic))
+		for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
+			if ((mask & ~old_mask & BIT(i)) &&
+			    (port != new || new == old))
+				ovnic_agg_announce(vnic, port);
+
 	if (mask && !netif_carrier_ok(vnic->dev))
 		netif_carrier_on(vnic->dev);
 	else if (!mask && netif_carrier_ok(vnic->dev))
@@ -281,7 +287,7 @@ void ovnic_agg_reschedule(struct ovnic_dev *vnic)
 		next = vnic->probe_next;
 		armed = true;
 	}
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		if (port->state != OVNIC_LOWER_UP_PENDING &&
 		    port->state != OVNIC_LOWER_DOWN_PENDING)
 			continue;
@@ -302,7 +308,7 @@ static void ovnic_agg_probe(struct ovnic_dev *vnic)
 	struct ovnic_port *port;
 	unsigned int i;
 
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		if (!ovnic_port_link_ok(port))
 			continue;
 		if (port->probe_sent) {
@@ -337,7 +343,7 @@ static void ovnic_agg_work(struct work_struct *work)
 
 	if (ovnic_probing(vnic) && time_after_eq(jiffies, vnic->probe_next))
 		ovnic_agg_probe(vnic);
-	ovnic_for_each_port(vnic, port, i)
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
 		changed |= ovnic_port_eval(port, OVNIC_REASON_PROBE);
 	if (changed)
 		ovnic_agg_select(vnic, OVNIC_REASON_PROBE, NULL, false);
@@ -398,7 +404,7 @@ void ovnic_agg_reselect(struct ovnic_dev *vnic, enum ovnic_reason reason)
 	struct ovnic_port *port;
 	unsigned int i;
 
-	ovnic_for_each_port(vnic, port, i)
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
 		ovnic_port_eval(port, reason);
 	/* Balance mode has no active lower; active-backup gets one anew. */
 	if (vnic->mode == OVNIC_MODE_BALANCE &&
@@ -426,15 +432,14 @@ void ovnic_agg_start(struct ovnic_dev *vnic)
 	struct ovnic_port *port;
 	unsigned int i;
 
-	ovnic_for_each_port(vnic, port, i)
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
 		port->state = ovnic_port_link_ok(port) ? OVNIC_LOWER_UP :
 							 OVNIC_LOWER_DOWN;
 	ovnic_agg_select(vnic, OVNIC_REASON_NONE, NULL, true);
-	/* Lowers not announced by the selection still solicit (warm). */
+	/* Lowers not up yet join their ND groups already. */
 	if (ovl)
-		ovnic_for_each_port(vnic, port, i)
-			if (port != rtnl_dereference(vnic->active) &&
-			    vnic->mode == OVNIC_MODE_ACTIVE_BACKUP)
+		for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
+			if (!ovnic_port_usable(port))
 				ovnic_neigh_start(port, ovl);
 	vnic->probe_next = jiffies;
 	ovnic_agg_reschedule(vnic);
@@ -478,7 +483,7 @@ static u32 ovnic_flow_hash(struct ovnic_dev *vnic, struct sk_buff *skb)
 		    get_unaligned((const u32 *)eth->h_source);
 		b = get_unaligned((const u16 *)(eth->h_dest + 4)) ^
 		    get_unaligned((const u16 *)(eth->h_source + 4)) ^
-		    ((u32)eth->h_proto << 16);
+		    ((__force u32)eth->h_proto << 16);
 		return jhash_2words(a, b, 0);
 	}
 	case OVNIC_HASH_INNER:

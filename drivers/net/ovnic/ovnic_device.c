@@ -213,7 +213,7 @@ static void ovnic_lowers_flags(struct ovnic_dev *vnic, unsigned int flags,
 	struct ovnic_port *port;
 	unsigned int i;
 
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		struct net_device *lower = ovnic_port_lower(port);
 
 		if (i >= n)
@@ -240,13 +240,13 @@ static int ovnic_open(struct net_device *dev)
 	ovl = rtnl_dereference(vnic->ovl);
 	if (ovl) {
 		/* Announce the endpoint now even if the carrier did not change. */
-		ovnic_for_each_port(vnic, port, i)
+		for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
 			if (ovnic_port_usable(port))
 				ovnic_neigh_start(port, ovl);
 		return 0;
 	}
 
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		struct net_device *lower = ovnic_port_lower(port);
 
 		if (!lower)
@@ -275,7 +275,7 @@ static int ovnic_stop(struct net_device *dev)
 
 	if (ovnic_is_overlay(vnic))
 		return 0;
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		struct net_device *lower = ovnic_port_lower(port);
 
 		if (!lower)
@@ -295,7 +295,7 @@ static void ovnic_change_rx_flags(struct net_device *dev, int change)
 
 	if (!(dev->flags & IFF_UP) || ovnic_is_overlay(vnic))
 		return;
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		struct net_device *lower = ovnic_port_lower(port);
 
 		if (!lower)
@@ -320,7 +320,7 @@ static void ovnic_set_rx_mode(struct net_device *dev)
 	if (ovnic_is_overlay(vnic))
 		return;
 	rcu_read_lock();
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		struct net_device *lower = rcu_dereference(port->lower);
 
 		if (!lower)
@@ -345,7 +345,7 @@ static int ovnic_set_mac_address(struct net_device *dev, void *p)
 	if (ovnic_is_overlay(vnic))
 		goto commit;
 	/* Every VF carries the VNIC's address. */
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		if (!ovnic_port_lower(port))
 			continue;
 		err = ovnic_vf_set_mac(port, addr->sa_data, NULL);
@@ -388,7 +388,7 @@ static netdev_features_t ovnic_fix_features(struct net_device *dev,
 	 * the VF's transmit path falls back to software for what its
 	 * hardware cannot checksum, and software GSO stays available.
 	 */
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		struct net_device *lower = ovnic_port_lower(port);
 		netdev_features_t f;
 
@@ -443,7 +443,7 @@ static int ovnic_init(struct net_device *dev)
 	}
 
 	/* References held from here until released or ovnic_uninit(). */
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		netdev_hold(ovnic_port_lower(port), &port->lower_tracker,
 			    GFP_KERNEL);
 		netdev_hold(port->pf, &port->pf_tracker, GFP_KERNEL);
@@ -472,7 +472,7 @@ static void ovnic_uninit(struct net_device *dev)
 	 * Transmit, get_iflink and the VFs' rx_handler read the lowers under
 	 * RCU; releasing a lower clears it and waits for a grace period.
 	 */
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		struct net_device *lower = ovnic_port_lower(port);
 
 		if (!lower)
@@ -558,7 +558,7 @@ static bool ovnic_lowers_caps(struct ovnic_dev *vnic,
 	unsigned int i;
 
 	memset(caps, 0, sizeof(*caps));
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		struct net_device *lower = ovnic_port_lower(port);
 
 		if (!lower)

@@ -221,7 +221,7 @@ struct ovnic_port *ovnic_first_port(struct ovnic_dev *vnic)
 	struct ovnic_port *port;
 	unsigned int i;
 
-	ovnic_for_each_port(vnic, port, i)
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
 		if (ovnic_port_lower(port))
 			return port;
 	return NULL;
@@ -365,7 +365,7 @@ static void ovnic_lower_unregister(struct ovnic_dev *vnic,
 
 	if (vnic->dev->reg_state != NETREG_REGISTERED)
 		return;
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		struct net_device *lower = ovnic_port_lower(port);
 
 		if (lower && lower != dev && port->pf != dev)
@@ -376,7 +376,7 @@ static void ovnic_lower_unregister(struct ovnic_dev *vnic,
 		unregister_netdevice_queue(vnic->dev, kill);
 		return;
 	}
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		struct net_device *lower = ovnic_port_lower(port);
 
 		if (lower && lower == dev)
@@ -416,7 +416,7 @@ static int ovnic_netdev_event(struct notifier_block *nb,
 		bool is_lower = false;
 		unsigned int i;
 
-		ovnic_for_each_port(vnic, port, i) {
+		for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 			struct net_device *lower = ovnic_port_lower(port);
 
 			if (!lower)

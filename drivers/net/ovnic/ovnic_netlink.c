@@ -343,11 +343,11 @@ static int ovnic_overlay_change(struct ovnic_dev *vnic, struct nlattr *data[],
 		return err;
 	}
 
-	ovnic_for_each_port(vnic, port, i)
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
 		ovnic_neigh_stop(port);
 	rcu_assign_pointer(vnic->ovl, ovl);
 	kfree_rcu(old, rcu);
-	ovnic_for_each_port(vnic, port, i)
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
 		if (ovnic_port_usable(port) || !ovnic_port_speaks(port))
 			ovnic_neigh_start(port, ovl);
 limits:
@@ -528,7 +528,7 @@ static int ovnic_newlink(struct net *src_net, struct net_device *dev,
 		goto err_ports;
 	}
 	min_mtu = UINT_MAX;
-	ovnic_for_each_port(vnic, port, i)
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
 		min_mtu = min(min_mtu, ovnic_port_lower(port)->mtu);
 	if (!ovl && tb[IFLA_MTU] && nla_get_u32(tb[IFLA_MTU]) > min_mtu) {
 		ovnic_err_fmt(extack, "MTU exceeds the VF's MTU",
@@ -551,7 +551,7 @@ static int ovnic_newlink(struct net *src_net, struct net_device *dev,
 	}
 	ovnic_reasm_limits(vnic, data);
 
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		err = ovnic_lower_claim(port, data, extack);
 		if (err) {
 			/* ndo_uninit releases the lowers claimed so far. */
@@ -607,7 +607,7 @@ static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 	err = ovnic_agg_check(data, vnic->nports, extack);
 	if (err)
 		return err;
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		if (!ovnic_port_lower(port))
 			continue;
 		err = ovnic_vf_check_ops(port->pf, data, extack);
@@ -619,7 +619,7 @@ static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 		if (err)
 			return err;
 	}
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		if (!ovnic_port_lower(port))
 			continue;
 		err = ovnic_vf_apply(port, data, extack);
@@ -655,8 +655,8 @@ static size_t ovnic_get_size(const struct net_device *dev)
 	       3 * nla_total_size(sizeof(u32)) + /* IFLA_OVNIC_REASM_* */
 	       nla_total_size(0) + vnic->nports * lower + /* IFLA_OVNIC_LOWERS */
 	       3 * nla_total_size(sizeof(u8)) +	/* MODE, FAILBACK, HASH */
-	       7 * nla_total_size(sizeof(u32)) + /* PRIMARY, delays, probes,
-						     ACTIVE, FAILOVERS */
+	       /* PRIMARY, UPDELAY, DOWNDELAY, PROBE_*, ACTIVE, FAILOVERS */
+	       7 * nla_total_size(sizeof(u32)) +
 	       nla_total_size(sizeof(u8)) +	/* IFLA_OVNIC_LAST_REASON */
 	       nla_total_size_64bit(sizeof(u64)); /* IFLA_OVNIC_LAST_AGE */
 }
@@ -671,7 +671,7 @@ static int ovnic_fill_lowers(struct sk_buff *skb, struct ovnic_dev *vnic)
 	lowers = nla_nest_start(skb, IFLA_OVNIC_LOWERS);
 	if (!lowers)
 		return -EMSGSIZE;
-	ovnic_for_each_port(vnic, port, i) {
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		struct net_device *lower = ovnic_port_lower(port);
 		bool in_use = vnic->mode == OVNIC_MODE_BALANCE ?
 			      ovnic_port_usable(port) : port == active;
