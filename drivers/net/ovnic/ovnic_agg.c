@@ -406,14 +406,7 @@ void ovnic_agg_reselect(struct ovnic_dev *vnic, enum ovnic_reason reason)
 
 	for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
 		ovnic_port_eval(port, reason);
-	/* Balance mode has no active lower; active-backup gets one anew. */
-	if (vnic->mode == OVNIC_MODE_BALANCE &&
-	    rtnl_dereference(vnic->active)) {
-		RCU_INIT_POINTER(vnic->active, NULL);
-		vnic->failovers++;
-		vnic->last_reason = reason;
-		vnic->last_at = jiffies ?: 1;
-	}
+	/* Balance mode clears the active lower, active-backup picks one. */
 	ovnic_agg_select(vnic, reason, NULL, false);
 	if (ovnic_probing(vnic))
 		vnic->probe_next = jiffies;
