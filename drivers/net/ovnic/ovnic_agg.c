@@ -67,10 +67,11 @@ bool ovnic_port_speaks(const struct ovnic_port *port)
  */
 void ovnic_agg_probe_answered(struct ovnic_port *port)
 {
-	if (!READ_ONCE(port->vnic->probe_interval_ms))
+	if (!READ_ONCE(port->vnic->probe_interval_ms) ||
+	    READ_ONCE(port->probe_answered))
 		return;
-	if (!READ_ONCE(port->probe_answered))
-		WRITE_ONCE(port->probe_answered, true);
+	/* Counted once per round and lower, however many answers come. */
+	WRITE_ONCE(port->probe_answered, true);
 	ovnic_count_event(port->vnic, OVNIC_EV_PROBE_RX, 1);
 }
 
