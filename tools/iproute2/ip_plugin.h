@@ -123,5 +123,23 @@ int print_color_uint(enum output_type t, enum color_attr color,
 		     const char *key, const char *fmt, unsigned int value);
 int print_color_on_off(enum output_type t, enum color_attr color,
 		       const char *key, const char *fmt, bool value);
+int print_color_bool(enum output_type t, enum color_attr color,
+		     const char *key, const char *fmt, bool value);
+int print_color_u64(enum output_type t, enum color_attr color,
+		    const char *key, const char *fmt, __u64 value);
+
+/*
+ * Structure of the output. print_nl() ends the line in plain output
+ * ("\\" with ip -oneline) and does nothing in JSON. open_json_object()
+ * and open_json_array() start a JSON object or array (@name is its key,
+ * NULL inside an array), the close_*() functions end it; in plain output
+ * they print nothing (close_json_array() prints @delim when @t selects
+ * plain output).
+ */
+void print_nl(void);
+void open_json_object(const char *name);
+void close_json_object(void);
+void open_json_array(enum output_type t, const char *name);
+void close_json_array(enum output_type t, const char *delim);
 
 #endif /* OVNIC_IP_PLUGIN_H */

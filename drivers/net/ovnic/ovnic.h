@@ -300,6 +300,7 @@ struct ovnic_port {
  * @failovers: changes of @active (or of @up_mask in balance mode)
  * @last_reason: enum ovnic_reason of the last such change
  * @last_at: jiffies of the last such change, 0 if none
+ * @was_up: a lower was usable since creation (before, nothing fails over)
  * @work: up/down delays and path probes (takes RTNL)
  * @link_net: namespace of the PFs (no reference: the VNIC goes away with
  *	its last lower, before the namespace can)
@@ -328,6 +329,7 @@ struct ovnic_dev {
 	u32 failovers;
 	u8 last_reason;
 	unsigned long last_at;
+	bool was_up;
 	struct delayed_work work;
 	struct net *link_net;
 	struct list_head list;

@@ -238,6 +238,11 @@ static void ovnic_agg_select(struct ovnic_dev *vnic, enum ovnic_reason reason,
 		goto carrier;
 	}
 
+	/* The first lower coming up after creation is not a failover. */
+	if (!vnic->was_up)
+		quiet = true;
+	if (mask)
+		vnic->was_up = true;
 	if (!quiet) {
 		vnic->failovers++;
 		vnic->last_reason = reason;
