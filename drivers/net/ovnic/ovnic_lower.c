@@ -454,9 +454,15 @@ static int ovnic_netdev_event(struct notifier_block *nb,
 				ovnic_lowers_changed(vnic);
 			break;
 		default:
-			ovnic_agg_link_event(hit, is_lower ?
-					     OVNIC_REASON_VF_LINK :
-					     OVNIC_REASON_PF_LINK);
+			/* Unregistering closes the device first: say why. */
+			if (dev->dismantle)
+				ovnic_agg_link_event(hit, is_lower ?
+						     OVNIC_REASON_VF_GONE :
+						     OVNIC_REASON_PF_GONE);
+			else
+				ovnic_agg_link_event(hit, is_lower ?
+						     OVNIC_REASON_VF_LINK :
+						     OVNIC_REASON_PF_LINK);
 			break;
 		}
 	}
