@@ -301,6 +301,7 @@ struct ovnic_port {
  * @last_reason: enum ovnic_reason of the last such change
  * @last_at: jiffies of the last such change, 0 if none
  * @was_up: a lower was usable since creation (before, nothing fails over)
+ * @kicked: bit 0: transmit found a lower without carrier, the work is due
  * @work: up/down delays and path probes (takes RTNL)
  * @link_net: namespace of the PFs (no reference: the VNIC goes away with
  *	its last lower, before the namespace can)
@@ -330,6 +331,7 @@ struct ovnic_dev {
 	u8 last_reason;
 	unsigned long last_at;
 	bool was_up;
+	unsigned long kicked;
 	struct delayed_work work;
 	struct net *link_net;
 	struct list_head list;
@@ -417,7 +419,8 @@ void ovnic_agg_port_gone(struct ovnic_port *port, enum ovnic_reason reason);
 void ovnic_agg_reselect(struct ovnic_dev *vnic, enum ovnic_reason reason);
 void ovnic_agg_reschedule(struct ovnic_dev *vnic);
 struct ovnic_port *ovnic_agg_tx_port(struct ovnic_dev *vnic,
-				     struct sk_buff *skb);
+				     struct sk_buff *skb,
+				     struct net_device **lowerp);
 bool ovnic_port_speaks(const struct ovnic_port *port);
 void ovnic_agg_probe_answered(struct ovnic_port *port);
 

@@ -17,6 +17,13 @@
  * goes away is first taken out of @active and @up_mask, then released,
  * which waits for the datapath (ovnic_lower_release()).
  *
+ * The notifier hears of a PF's carrier loss late: the kernel's linkwatch
+ * batches carrier changes (up to a second apart), while the driver clears
+ * the PF's carrier bit at once. So transmit also looks at that bit: a
+ * frame for a lower whose PF (or VF) lost its carrier goes to another
+ * usable lower at once, and the work is kicked to fail over properly under
+ * RTNL without waiting for linkwatch.
+ *
  * The identity moves with the traffic: a plain VNIC's MAC address is
  * programmed on every VF from the start, so the new active lower needs no
  * VF reset, and NETDEV_NOTIFY_PEERS makes the tenant's stack send
@@ -81,7 +88,7 @@ static void ovnic_port_set_state(struct ovnic_port *port, u8 state,
 {
 	struct ovnic_dev *vnic = port->vnic;
 
-	port->state = state;
+	WRITE_ONCE(port->state, state);
 	port->reason = reason;
 	port->changes++;
 	local_bh_disable();
@@ -331,12 +338,25 @@ static void ovnic_agg_probe(struct ovnic_dev *vnic)
 			   max(msecs_to_jiffies(vnic->probe_interval_ms), 1UL);
 }
 
+/* Why a lower would change state now (the work has no event to go by). */
+static enum ovnic_reason ovnic_port_reason(const struct ovnic_port *port)
+{
+	struct net_device *lower = ovnic_port_lower(port);
+
+	if (!lower)
+		return OVNIC_REASON_VF_GONE;
+	if (!netif_running(port->pf) || !netif_carrier_ok(port->pf))
+		return OVNIC_REASON_PF_LINK;
+	if (!netif_running(lower) || !netif_carrier_ok(lower))
+		return OVNIC_REASON_VF_LINK;
+	return OVNIC_REASON_PROBE;
+}
+
 static void ovnic_agg_work(struct work_struct *work)
 {
 	struct ovnic_dev *vnic = container_of(to_delayed_work(work),
 					      struct ovnic_dev, work);
 	struct ovnic_port *port;
-	bool changed = false;
 	unsigned int i;
 
 	/* RTNL holders may be waiting for this work: never block on it. */
@@ -347,12 +367,17 @@ static void ovnic_agg_work(struct work_struct *work)
 	if (vnic->dev->reg_state != NETREG_REGISTERED)
 		goto out;
 
+	/* Transmit may kick again from here on. */
+	clear_bit(0, &vnic->kicked);
+	smp_mb__after_atomic();
 	if (ovnic_probing(vnic) && time_after_eq(jiffies, vnic->probe_next))
 		ovnic_agg_probe(vnic);
-	for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
-		changed |= ovnic_port_eval(port, OVNIC_REASON_PROBE);
-	if (changed)
-		ovnic_agg_select(vnic, OVNIC_REASON_PROBE, NULL, false);
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
+		enum ovnic_reason reason = ovnic_port_reason(port);
+
+		if (ovnic_port_eval(port, reason))
+			ovnic_agg_select(vnic, reason, port, false);
+	}
 	ovnic_agg_reschedule(vnic);
 out:
 	rtnl_unlock();
@@ -496,42 +521,95 @@ static u32 ovnic_flow_hash(struct ovnic_dev *vnic, struct sk_buff *skb)
 	return flow_hash_from_keys(&keys);
 }
 
+/* The lower's VF, if it and its PF have their carrier; else NULL. */
+static struct net_device *ovnic_port_tx_lower(struct ovnic_port *port)
+{
+	struct net_device *lower = rcu_dereference_bh(port->lower);
+	struct net_device *pf;
+
+	if (unlikely(!lower))
+		return NULL;
+	/* Cleared only a grace period after @lower (ovnic_agg_port_gone()). */
+	pf = READ_ONCE(port->pf);
+	if (unlikely(!pf || !netif_carrier_ok(pf) || !netif_carrier_ok(lower)))
+		return NULL;
+	return lower;
+}
+
+/* Have the work fail over without waiting for linkwatch (once). */
+static void ovnic_agg_kick(struct ovnic_dev *vnic)
+{
+	if (!test_and_set_bit(0, &vnic->kicked))
+		mod_delayed_work(system_wq, &vnic->work, 0);
+}
+
 /**
  * ovnic_agg_tx_port - the lower to transmit a frame on
  * @vnic: the VNIC
  * @skb: the frame, data at its Ethernet header
+ * @lowerp: where to store the lower's VF
  *
- * Balance mode: the flow's slot is hash % lowers, so flows stay where they
- * are while their lower is up; a flow whose lower is down goes to one of
- * the lowers that are up, by the same hash.
+ * Active-backup: the active lower. Balance: the flow's slot is hash %
+ * lowers, so flows stay where they are while their lower is up; a flow
+ * whose lower is down goes to one of the lowers that are up, by the same
+ * hash. A chosen lower whose PF or VF has just lost its carrier (before
+ * the notifier knows) is replaced by another usable one with a carrier,
+ * unless it is within its down delay.
  *
  * Context: transmit path, rcu_read_lock_bh() held.
  * Return: the lower, or NULL if none is usable.
  */
 struct ovnic_port *ovnic_agg_tx_port(struct ovnic_dev *vnic,
-				     struct sk_buff *skb)
+				     struct sk_buff *skb,
+				     struct net_device **lowerp)
 {
+	struct ovnic_port *port, *alt;
 	unsigned long mask;
 	unsigned int slot, n;
 	u32 hash;
 
-	if (READ_ONCE(vnic->mode) == OVNIC_MODE_ACTIVE_BACKUP)
-		return rcu_dereference_bh(vnic->active);
-
 	mask = READ_ONCE(vnic->up_mask);
-	if (unlikely(!mask))
+	if (READ_ONCE(vnic->mode) == OVNIC_MODE_ACTIVE_BACKUP) {
+		port = rcu_dereference_bh(vnic->active);
+		if (unlikely(!port))
+			return NULL;
+	} else if (unlikely(!mask)) {
 		return NULL;
-	if (vnic->nports == 1)
-		return &vnic->ports[0];
-	hash = ovnic_flow_hash(vnic, skb);
-	slot = reciprocal_scale(hash, vnic->nports);
-	if (likely(mask & BIT(slot)))
-		return &vnic->ports[slot];
+	} else if (vnic->nports == 1) {
+		port = &vnic->ports[0];
+	} else {
+		hash = ovnic_flow_hash(vnic, skb);
+		slot = reciprocal_scale(hash, vnic->nports);
+		if (unlikely(!(mask & BIT(slot)))) {
+			/* The n-th lower that is up, n from more of the hash. */
+			n = reciprocal_scale(jhash_1word(hash, 0),
+					     hweight_long(mask));
+			for_each_set_bit(slot, &mask, OVNIC_MAX_LOWERS)
+				if (!n--)
+					break;
+		}
+		port = &vnic->ports[slot];
+	}
 
-	/* The n-th lower that is up, n from another part of the hash. */
-	n = reciprocal_scale(jhash_1word(hash, 0), hweight_long(mask));
-	for_each_set_bit(slot, &mask, OVNIC_MAX_LOWERS)
-		if (!n--)
-			break;
-	return &vnic->ports[slot];
+	*lowerp = ovnic_port_tx_lower(port);
+	if (likely(*lowerp))
+		return port;
+	/* Within its down delay a lower is used as it is, like bonding. */
+	if (READ_ONCE(port->state) != OVNIC_LOWER_UP) {
+		*lowerp = rcu_dereference_bh(port->lower);
+		return port;
+	}
+
+	/* Its carrier just went: another lower now, a failover soon. */
+	ovnic_agg_kick(vnic);
+	for_each_set_bit(slot, &mask, OVNIC_MAX_LOWERS) {
+		alt = &vnic->ports[slot];
+		if (alt == port)
+			continue;
+		*lowerp = ovnic_port_tx_lower(alt);
+		if (*lowerp)
+			return alt;
+	}
+	*lowerp = rcu_dereference_bh(port->lower);
+	return port;
 }

@@ -168,15 +168,13 @@ static netdev_tx_t ovnic_start_xmit(struct sk_buff *skb,
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
 	unsigned int queue = skb_get_queue_mapping(skb);
-	struct net_device *lower = NULL;
 	unsigned int len = skb->len;
+	struct net_device *lower;
 	struct ovnic_port *port;
 	int ret;
 
-	port = ovnic_agg_tx_port(vnic, skb);
-	if (likely(port))
-		lower = rcu_dereference_bh(port->lower);
-	if (unlikely(!lower)) {
+	port = ovnic_agg_tx_port(vnic, skb, &lower);
+	if (unlikely(!port || !lower)) {
 		ovnic_count_drop(vnic, OVNIC_DROP_TX_NO_LOWER);
 		goto drop;
 	}
