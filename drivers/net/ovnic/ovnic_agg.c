@@ -367,8 +367,12 @@ static void ovnic_agg_work(struct work_struct *work)
 	if (vnic->dev->reg_state != NETREG_REGISTERED)
 		goto out;
 
-	/* Transmit may kick again from here on. */
 	clear_bit(0, &vnic->kicked);
+	/*
+	 * Transmit may kick again from here on; order the clear before the
+	 * reads of carrier bits below, so a carrier loss transmit sees after
+	 * the clear is either seen here or kicks the work again.
+	 */
 	smp_mb__after_atomic();
 	if (ovnic_probing(vnic) && time_after_eq(jiffies, vnic->probe_next))
 		ovnic_agg_probe(vnic);
