@@ -2,13 +2,15 @@
 #
 # ovnic top-level Makefile.
 #
-#   make                 build ovnic.ko for $(KERNEL) and the ip link plugin
+#   make                 build ovnic.ko for $(KERNEL), the ip link plugin and
+#                        selftests/ovnic_udpseq
 #   make KERNEL=6.1      the same against the 6.1 headers
 #   make modules-all     build against every supported kernel (6.12 and 6.1)
 #   make demo            set up, build, boot the VM, show VNICs passing traffic
 #   make check           run the whole kselftest suite in the VM (6.12)
 #   make smoke           build for 6.1 and run the smoke set in a 6.1 VM
-#   make bench           iperf3 raw VF vs ovnic vs vxlan vs geneve in the VM
+#   make bench           iperf3 raw VF vs ovnic vs vxlan vs geneve, failover
+#                        gap ovnic vs bonding, balance 2 PNICs vs 1, in the VM
 #   make lint            checkpatch --strict and sparse (C=2)
 #   make dkms-install    install the sources with DKMS on a real host
 #
@@ -28,15 +30,17 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 BUILD := $(CURDIR)/build/$(KVER)
 KO := $(BUILD)/drivers/net/ovnic/ovnic.ko
 PLUGIN := tools/iproute2/link_ovnic.so
+# Traffic tool of the selftests and the benchmark (runs in the VM).
+UDPSEQ := selftests/ovnic_udpseq
 
 ifeq ($(WERROR),1)
 KBUILD_WERROR := KCFLAGS=-Werror
 endif
 
-.PHONY: all modules modules-all plugin setup check smoke demo bench lint \
+.PHONY: all modules modules-all plugin udpseq setup check smoke demo bench lint \
 	checkpatch sparse dkms-install dkms-remove clean help
 
-all: modules plugin
+all: modules plugin udpseq
 
 setup:
 	@scripts/setup.sh --check >/dev/null 2>&1 || scripts/setup.sh
@@ -56,23 +60,28 @@ modules-all:
 
 plugin: $(PLUGIN)
 
+udpseq: $(UDPSEQ)
+
+$(UDPSEQ): selftests/ovnic_udpseq.c
+	$(CC) -O2 -g -Wall -Wextra -Werror -o $@ $<
+
 $(PLUGIN): tools/iproute2/link_ovnic.c tools/iproute2/ip_plugin.h include/uapi/linux/ovnic.h
 	$(CC) -O2 -g -Wall -Wextra -Werror -fPIC -shared -Iinclude/uapi -o $@ $<
 
 check: setup
-	$(MAKE) modules plugin
+	$(MAKE) modules plugin udpseq
 	scripts/vm.sh --kernel $(KVER) --accel $(ACCEL) --suite full
 
 smoke: setup
-	$(MAKE) KERNEL=6.1 modules plugin
+	$(MAKE) KERNEL=6.1 modules plugin udpseq
 	scripts/vm.sh --kernel $$($(MAKE) -s KERNEL=6.1 print-kver) --accel $(ACCEL) --suite smoke
 
 demo: setup
-	$(MAKE) modules plugin
+	$(MAKE) modules plugin udpseq
 	scripts/vm.sh --kernel $(KVER) --accel $(ACCEL) --demo
 
 bench: setup
-	$(MAKE) modules plugin
+	$(MAKE) modules plugin udpseq
 	scripts/vm.sh --kernel $(KVER) --accel $(ACCEL) --bench
 
 print-kver:
@@ -105,7 +114,7 @@ dkms-build:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 clean:
-	rm -rf build $(PLUGIN)
+	rm -rf build $(PLUGIN) $(UDPSEQ)
 
 help:
 	@sed -n 's/^#   //p' Makefile

@@ -5,14 +5,21 @@
 # Hypervisor A is the guest's initial netns (pfa0, pfa1), hypervisor B
 # the netns hvb (pfb0, pfb1). PF index N of A and of B share wire N.
 # Each PF gets 2 VFs named <pf>vf<K>, kept in the PF's netns, left down.
+# A "switch" of two virtio-net NICs, sw0 on wire 0 and sw1 on wire 1, sits
+# in netns sw, left down with its QEMU links cut (the wires stay separate);
+# selftests/lib.sh sw_up bridges them, sw_down separates them again.
 #
 #   topology.sh [-v] up    (guest) build or repair the topology; idempotent:
 #                          reloads igb/igbvf, re-adds hot-unplugged PFs
 #                          through the QEMU monitor, rebinds drivers,
 #                          renames, recreates VFs, moves devices back,
-#                          sets the PFs up; prints what it repaired
+#                          sets the PFs up, puts the switch back (sw0/sw1
+#                          named, in netns sw, down, no bridge, QEMU links
+#                          cut; OVNIC_NO_SWITCH=1 skips it); prints what it
+#                          repaired
 #   topology.sh show       (guest) ip -br link of both hypervisors
-#   topology.sh qemu-args  (host) the QEMU options of the 4 PFs, one a line
+#   topology.sh qemu-args  (host) the QEMU options of the 4 PFs and the
+#                          switch's 2 NICs, one a line
 #
 # PFs are found by PCI address: each sits alone behind its own PCIe root
 # port at a fixed address (0000:00:<slot>.0), so the root port's
@@ -23,6 +30,7 @@ set -u
 
 NUMVFS=2
 NS_B=hvb
+NS_SW=sw
 
 # name, PCI slot (hex) of its root port on pcie.0, MAC, QEMU netdev, hub
 # (wire), root port id, netns ("-" = initial netns)
@@ -33,9 +41,17 @@ pfb0 12 52:54:00:bb:00:00 wb0 0 rpb0 $NS_B
 pfb1 13 52:54:00:bb:00:01 wb1 1 rpb1 $NS_B
 "
 
+# The switch's ports: name, PCI slot on pcie.0, MAC, QEMU netdev, hub.
+SWS="
+sw0 14 52:54:00:cc:00:00 ws0 0
+sw1 15 52:54:00:cc:00:01 ws1 1
+"
+
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VERBOSE=0
 ERRORS=0
+# OVNIC_NO_SWITCH=1: leave the switch alone (a VM without it).
+SWS_OFF=${OVNIC_NO_SWITCH:-0}
 
 log() {
 	echo "topology: $*"
@@ -58,6 +74,13 @@ qemu_args() {
 		echo "-device"
 		echo "igb,netdev=$netdev,bus=$rp,id=$name,romfile=,mac=$mac"
 	done <<<"$PFS"
+	while read -r name slot mac netdev hub; do
+		[ -n "$name" ] || continue
+		echo "-netdev"
+		echo "hubport,id=$netdev,hubid=$hub"
+		echo "-device"
+		echo "virtio-net-pci,netdev=$netdev,bus=pcie.0,addr=0x$slot,id=$name,romfile=,mac=$mac"
+	done <<<"$SWS"
 }
 
 # ip in netns $1 ("-" = initial netns).
@@ -320,7 +343,83 @@ topology_up() {
 		[ -e "/sys/bus/pci/devices/${PF_ADDR[$name]}" ] || continue
 		setup_vfs "$name" "${PF_NS[$name]}" "${PF_ADDR[$name]}"
 	done
+	switch_setup
 	[ "$ERRORS" = 0 ]
+}
+
+# The netdev whose MAC is $1, as "netns name flags" ("" if none).
+find_by_mac() {
+	local ns
+
+	for ns in - /run/netns/*; do
+		[ "$ns" = "/run/netns/*" ] && continue
+		ns=${ns#/run/netns/}
+		nsip "$ns" -o link show 2>/dev/null | awk -v ns="$ns" -v mac="$1" '{
+				name = $2; sub(/:$/, "", name); sub(/@.*/, "", name)
+				for (i = 3; i < NF; i++)
+					if ($i == "link/ether" && tolower($(i + 1)) == mac)
+						print ns, name, $3
+			}'
+	done
+}
+
+# The switch: sw0/sw1 named, in netns sw, down, no bridge, QEMU links cut
+# (a down virtio-net NIC would queue the wire's frames in QEMU and flush
+# them into the bridge later). Returns 0 even when QEMU has no switch.
+switch_setup() {
+	local name slot mac netdev hub ns cur flags found i cut=0
+
+	[ "$SWS_OFF" = 1 ] && return 0
+	module_loaded virtio_net || modprobe virtio_net 2>/dev/null
+	if [ ! -e "/run/netns/$NS_SW" ]; then
+		log "creating netns $NS_SW"
+		ip netns add "$NS_SW" || { err "cannot create netns $NS_SW"; return 1; }
+		ip -n "$NS_SW" link set lo up
+		cut=1
+	fi
+	if ip -n "$NS_SW" link show dev br0 >/dev/null 2>&1; then
+		log "deleting bridge br0 of netns $NS_SW"
+		ip -n "$NS_SW" link del dev br0
+		cut=1
+	fi
+	while read -r name slot mac netdev hub; do
+		[ -n "$name" ] || continue
+		found=""
+		for ((i = 0; i < 25; i++)); do
+			found=$(find_by_mac "$mac")
+			[ -n "$found" ] && break
+			sleep 0.2
+		done
+		if [ -z "$found" ]; then
+			log "warning: no switch port $name ($mac)"
+			continue
+		fi
+		read -r ns cur flags <<<"$found"
+		case $flags in
+		*[\<,]UP[,\>]*)
+			[ "$VERBOSE" = 1 ] && log "$cur down"
+			nsip "$ns" link set dev "$cur" down
+			cut=1 ;;
+		esac
+		if [ "$cur" != "$name" ]; then
+			[ "$VERBOSE" = 1 ] && log "renaming $cur to $name (netns $ns)"
+			nsip "$ns" link set dev "$cur" name "$name" ||
+				{ err "cannot rename $cur to $name"; continue; }
+		fi
+		if [ "$ns" != "$NS_SW" ]; then
+			[ "$VERBOSE" = 1 ] && log "moving $name from netns $ns to netns $NS_SW"
+			nsip "$ns" link set dev "$name" netns "$NS_SW" ||
+				{ err "cannot move $name to netns $NS_SW"; continue; }
+		fi
+	done <<<"$SWS"
+	if [ "$cut" = 1 ]; then
+		while read -r name slot mac netdev hub; do
+			[ -n "$name" ] || continue
+			"$SCRIPT_DIR/qemu-monitor.sh" "set_link $netdev off" >/dev/null 2>&1 ||
+				log "warning: set_link $netdev off failed"
+		done <<<"$SWS"
+	fi
+	return 0
 }
 
 topology_show() {
@@ -328,6 +427,8 @@ topology_show() {
 	ip -br link
 	echo "== hypervisor B (netns $NS_B)"
 	ip -n "$NS_B" -br link
+	echo "== switch (netns $NS_SW)"
+	ip -n "$NS_SW" -br link 2>/dev/null
 }
 
 usage() {

@@ -1312,3 +1312,335 @@ ovl_sampler_max()
 }
 
 # <<< overlay helpers <<<
+
+##############################################################################
+# >>> switch helpers (ovnic_failover.sh, ovnic_balance.sh) >>>
+#
+# scripts/topology.sh gives a "switch": virtio-net NICs sw0 (wire 0) and sw1
+# (wire 1) in netns sw, down, their QEMU links cut, so the two wires stay
+# separate. sw_up joins both wires into one L2 domain through bridge br0
+# (a host on br0 reaches every PF and VF of both wires); sw_down separates
+# them again.
+#
+#   wire 0: pfa0 pfb0 sw0 -.
+#                           br0 (netns sw, optional addresses)
+#   wire 1: pfa1 pfb1 sw1 -'
+
+SW_NS=sw
+SW_PORTS="sw0 sw1"
+SW_WIRES="ws0 ws1"
+# FDB ageing of br0 in centiseconds: a MAC that moved to the other wire
+# without announcing itself is flooded again after this.
+SW_AGEING=${SW_AGEING:-500}
+
+# sw_up [ADDR/PREFIX...]: bridge br0 over sw0 + sw1 in netns sw (no STP,
+# no forward delay, short ageing, no multicast snooping), everything up,
+# ADDRs on br0 (IPv6 ones nodad). Waits for the ports' carrier. Defers
+# sw_down. Returns 1 when the switch is missing or does not come up.
+sw_up()
+{
+	defer sw_down
+	sw_bridge_up "$@"
+}
+
+# sw_bridge_up [ADDR/PREFIX...]: sw_up without the deferred sw_down (e.g.
+# again after scripts/topology.sh up, which separates the wires).
+sw_bridge_up()
+{
+	local p
+	local w
+	local a
+
+	for p in $SW_PORTS; do
+		dev_exists "$p" "$SW_NS" || { log_info "switch port $p missing in netns $SW_NS"; return 1; }
+	done
+	for w in $SW_WIRES; do
+		qemu_monitor "set_link $w on" >/dev/null 2>&1 || log_info "set_link $w on failed"
+	done
+	if ! dev_exists br0 "$SW_NS"; then
+		ip -n "$SW_NS" link add br0 type bridge stp_state 0 forward_delay 0 \
+			ageing_time "$SW_AGEING" mcast_snooping 0 || return 1
+	fi
+	ip netns exec "$SW_NS" sysctl -qw net.ipv6.conf.br0.accept_dad=0 >/dev/null 2>&1
+	for p in $SW_PORTS; do
+		ip -n "$SW_NS" link set dev "$p" master br0 || return 1
+	done
+	ip -n "$SW_NS" link set dev br0 up || return 1
+	for p in $SW_PORTS; do
+		ip -n "$SW_NS" link set dev "$p" up || return 1
+	done
+	for a in "$@"; do
+		ip -n "$SW_NS" addr replace "$a" dev br0 nodad 2>/dev/null ||
+			ip -n "$SW_NS" addr replace "$a" dev br0 || return 1
+	done
+	for p in $SW_PORTS; do
+		wait_carrier "$p" "$SW_NS" || { log_info "switch port $p: no carrier"; return 1; }
+	done
+	# forward_delay 0: the ports forward at once; br0 needs a moment.
+	wait_carrier br0 "$SW_NS" 5
+}
+
+# sw_down: delete br0, ports down, QEMU links cut (the wires separate).
+sw_down()
+{
+	local p
+	local w
+
+	ip -n "$SW_NS" link del dev br0 >/dev/null 2>&1
+	for p in $SW_PORTS; do
+		ip -n "$SW_NS" link set dev "$p" down >/dev/null 2>&1
+	done
+	for w in $SW_WIRES; do
+		qemu_monitor "set_link $w off" >/dev/null 2>&1
+	done
+	return 0
+}
+
+# <<< switch helpers <<<
+
+##############################################################################
+# >>> aggregation helpers (ovnic_failover.sh, ovnic_balance.sh) >>>
+
+# vnic_lower_get DEV INDEX KEY [NS]: KEY of lower INDEX in the "lowers"
+# array of "ip -d -j link show DEV" (state, active, reason, changes, dev...)
+vnic_lower_get()
+{
+	link_get "$1" "d[0][\"linkinfo\"][\"info_data\"][\"lowers\"][$2][\"$3\"]" "$4"
+}
+
+# vnic_active DEV [NS]: index of the active lower ("none" when absent)
+vnic_active()
+{
+	ovnic_data "$1" active "$2" || echo none
+}
+
+vnic_active_is()
+{
+	[ "$(vnic_active "$1" "$3")" = "$2" ]
+}
+
+# vnic_lower_state_is DEV INDEX STATE [NS]
+vnic_lower_state_is()
+{
+	[ "$(vnic_lower_get "$1" "$2" state "$4")" = "$3" ]
+}
+
+# vnic_lowers_summary DEV [NS]: "active=A failovers=F last=R | 0:state/reason
+# 1:state/reason ..." for messages
+vnic_lowers_summary()
+{
+	link_json "$1" "$2" | json_get '"active=%s failovers=%s last=%s | %s" % (
+		d[0]["linkinfo"]["info_data"].get("active", "none"),
+		d[0]["linkinfo"]["info_data"].get("failovers"),
+		d[0]["linkinfo"]["info_data"].get("last_reason", "-"),
+		" ".join("%s:%s/%s%s" % (l.get("index"), l.get("state"), l.get("reason"),
+			 "*" if l.get("active") else "")
+			 for l in d[0]["linkinfo"]["info_data"].get("lowers", [])))' 2>/dev/null ||
+		echo "(no ovnic state for $1)"
+}
+
+# QEMU monitor commands in a quick burst: monitor_burst DELAY CMD...
+# writes each CMD to the monitor port, DELAY seconds apart, without waiting
+# for replies (scripts/qemu-monitor.sh takes ~0.5 s a command: too slow to
+# flap a link 10 times in 5 s). Takes the same lock as qemu-monitor.sh.
+monitor_burst()
+{
+	local delay=$1
+	local port=""
+	local f
+	local c
+
+	shift
+	for f in /sys/class/virtio-ports/*/name; do
+		[ "$(cat "$f" 2>/dev/null)" = qemu.monitor ] || continue
+		f=${f%/name}
+		port=/dev/${f##*/}
+	done
+	[ -c "$port" ] || return 2
+	mkdir -p /run/lock
+	(
+		flock -w 30 8 || exit 2
+		exec 3<>"$port" || exit 2
+		for c in "$@"; do
+			printf '%s\n' "$c" >&3
+			sleep "$delay"
+		done
+		# Let the monitor answer, drop the replies.
+		timeout 1 cat <&3 >/dev/null
+		exec 3>&-
+	) 8>/run/lock/ovnic-qemu-monitor
+}
+
+# PF carrier through the QEMU monitor: pf_link NETDEV on|off (wa0, wa1...)
+pf_link()
+{
+	qemu_monitor "set_link $1 $2" >/dev/null
+}
+
+# --- UDP sequence flows (selftests/ovnic_udpseq; ping fallback)
+UDPSEQ=$OVNIC_SELFTESTS/ovnic_udpseq
+FLOW_DIR=""
+declare -A FLOW_SPID=() FLOW_RPID=() FLOW_KIND=()
+declare -A FLOW_RES=()
+
+# __ns_prefix NS: "ip netns exec NS" (nothing for the init netns), so that
+# "$(__ns_prefix NS) CMD &" makes $! the pid of CMD itself.
+__ns_prefix()
+{
+	[ -z "$1" ] || [ "$1" = - ] || echo "ip netns exec $1"
+}
+
+udpseq_ok()
+{
+	[ -x "$UDPSEQ" ]
+}
+
+__flow_dir()
+{
+	if [ -z "$FLOW_DIR" ] || [ ! -d "$FLOW_DIR" ]; then
+		FLOW_DIR=$(mktemp -d /tmp/ovnic-flow.XXXXXX)
+		defer rm -rf "$FLOW_DIR"
+	fi
+}
+
+# flow_start NAME SNS DST RNS PORT PPS: a paced UDP stream from netns SNS
+# to DST:PORT (receiver in netns RNS), until flow_stop NAME. Without
+# ovnic_udpseq: a ping at the same rate from SNS to DST (losses then count
+# both directions).
+flow_start()
+{
+	local name=$1
+	local sns=$2
+	local dst=$3
+	local rns=$4
+	local port=$5
+	local pps=$6
+	local i
+
+	__flow_dir
+	rm -f "$FLOW_DIR/$name".*
+	if udpseq_ok; then
+		FLOW_KIND[$name]=udpseq
+		$(__ns_prefix "$rns") "$UDPSEQ" recv --port "$port" --duration 600 \
+			>"$FLOW_DIR/$name.recv" 2>&1 &
+		FLOW_RPID[$name]=$!
+		defer bg_stop "$!"
+		# let the receiver bind
+		for ((i = 0; i < 20; i++)); do
+			nsrun "$rns" ss -lun 2>/dev/null | grep -q ":$port " && break
+			sleep 0.1
+		done
+		$(__ns_prefix "$sns") "$UDPSEQ" send --dst "$dst" --port "$port" --pps "$pps" \
+			--duration 0 >"$FLOW_DIR/$name.send" 2>&1 &
+		FLOW_SPID[$name]=$!
+		defer bg_stop "$!"
+	else
+		FLOW_KIND[$name]=ping
+		FLOW_RPID[$name]=""
+		$(__ns_prefix "$sns") ping -q -i "$(awk -v p="$pps" 'BEGIN { printf "%.4f", 1 / p }')" \
+			-W 1 "$dst" >"$FLOW_DIR/$name.send" 2>&1 &
+		FLOW_SPID[$name]=$!
+		defer bg_stop "$!"
+	fi
+}
+
+# flow_stop NAME: stop the flow; FLOW_RES[NAME.sent|received|lost|max_gap_ms|
+# last_seq...] hold the results. FLOW_SENT/FLOW_RECV/FLOW_LOST for short.
+export FLOW_SENT=0 FLOW_RECV=0 FLOW_LOST=0 FLOW_GAP=0
+flow_stop()
+{
+	local name=$1
+	local k
+	local v
+	local i
+
+	if [ "${FLOW_KIND[$name]}" = udpseq ]; then
+		kill -TERM "${FLOW_SPID[$name]}" 2>/dev/null
+	else
+		kill -INT "${FLOW_SPID[$name]}" 2>/dev/null
+	fi
+	wait "${FLOW_SPID[$name]}" 2>/dev/null
+	for k in $(printf '%s\n' "${!FLOW_RES[@]}" | grep "^$name\\."); do
+		unset "FLOW_RES[$k]"
+	done
+	if [ "${FLOW_KIND[$name]}" = udpseq ]; then
+		# in flight
+		sleep 0.5
+		kill -TERM "${FLOW_RPID[$name]}" 2>/dev/null
+		for ((i = 0; i < 50; i++)); do
+			kill -0 "${FLOW_RPID[$name]}" 2>/dev/null || break
+			sleep 0.1
+		done
+		wait "${FLOW_RPID[$name]}" 2>/dev/null
+		while read -r k v; do
+			[ -n "$k" ] && FLOW_RES[$name.$k]=$v
+		done <"$FLOW_DIR/$name.recv"
+		while read -r k v; do
+			[ -n "$k" ] && FLOW_RES[$name.s_$k]=$v
+		done <"$FLOW_DIR/$name.send"
+		FLOW_SENT=$(( ${FLOW_RES[$name.s_sent]:-0} + ${FLOW_RES[$name.s_send_errors]:-0} ))
+		FLOW_RECV=${FLOW_RES[$name.received]:-0}
+		FLOW_GAP=${FLOW_RES[$name.max_gap_ms]:-?}
+	else
+		FLOW_SENT=$(awk '/packets transmitted/ { print $1 }' "$FLOW_DIR/$name.send")
+		FLOW_RECV=$(awk '/packets transmitted/ { print $4 }' "$FLOW_DIR/$name.send")
+		FLOW_GAP="?"
+	fi
+	FLOW_SENT=${FLOW_SENT:-0}
+	FLOW_RECV=${FLOW_RECV:-0}
+	FLOW_LOST=$((FLOW_SENT - FLOW_RECV))
+	FLOW_RES[$name.sent]=$FLOW_SENT
+	FLOW_RES[$name.received]=$FLOW_RECV
+	FLOW_RES[$name.lost_total]=$FLOW_LOST
+	log_verbose "flow $name: sent $FLOW_SENT received $FLOW_RECV lost $FLOW_LOST max gap $FLOW_GAP ms"
+}
+
+# check_flow NAME MAX_LOST [MIN_RECV]: stop flow NAME and check it
+check_flow()
+{
+	local name=$1
+
+	flow_stop "$name"
+	log_info "flow $name (${FLOW_KIND[$name]}): sent $FLOW_SENT received $FLOW_RECV" \
+		"lost $FLOW_LOST max gap $FLOW_GAP ms"
+	check_ge "flow $name received" "$FLOW_RECV" "${3:-1}"
+	if [ "$FLOW_LOST" -ge "$2" ]; then
+		fail "flow $name lost $FLOW_LOST of $FLOW_SENT (bound $2)"
+	fi
+}
+
+# --- failover events (tools/ovnic/ovnic-events)
+OVNIC_EVENTS=$OVNIC_ROOT/tools/ovnic/ovnic-events
+EVENTS_PID=""
+EVENTS_FILE=""
+
+events_ok()
+{
+	[ -x "$OVNIC_EVENTS" ]
+}
+
+# events_start [NS]: listen to the "events" group into EVENTS_FILE.
+events_start()
+{
+	__flow_dir
+	EVENTS_FILE=$FLOW_DIR/events.$RANDOM
+	: >"$EVENTS_FILE"
+	$(__ns_prefix "$1") "$OVNIC_EVENTS" >"$EVENTS_FILE" 2>"$EVENTS_FILE.err" &
+	EVENTS_PID=$!
+	defer bg_stop "$EVENTS_PID"
+	wait_until 10 grep -q ready "$EVENTS_FILE.err"
+}
+
+events_stop()
+{
+	[ -n "$EVENTS_PID" ] && bg_stop "$EVENTS_PID"
+	EVENTS_PID=""
+}
+
+# events_has ERE: a line of EVENTS_FILE matches
+events_has()
+{
+	grep -qE -- "$1" "$EVENTS_FILE" 2>/dev/null
+}
+
+# <<< aggregation helpers <<<
