@@ -416,7 +416,8 @@ void ovnic_agg_start(struct ovnic_dev *vnic);
 void ovnic_agg_stop(struct ovnic_dev *vnic);
 void ovnic_agg_link_event(struct ovnic_port *port, enum ovnic_reason reason);
 void ovnic_agg_port_gone(struct ovnic_port *port, enum ovnic_reason reason);
-void ovnic_agg_reselect(struct ovnic_dev *vnic, enum ovnic_reason reason);
+void ovnic_agg_reselect(struct ovnic_dev *vnic, enum ovnic_reason reason,
+			bool probes_changed);
 void ovnic_agg_reschedule(struct ovnic_dev *vnic);
 struct ovnic_port *ovnic_agg_tx_port(struct ovnic_dev *vnic,
 				     struct sk_buff *skb,

@@ -296,6 +296,11 @@ void ovnic_agg_reschedule(struct ovnic_dev *vnic)
 	bool armed = false;
 	unsigned int i;
 
+	/* Transmit asked for the work now: do not postpone it. */
+	if (test_bit(0, &vnic->kicked)) {
+		mod_delayed_work(system_wq, &vnic->work, 0);
+		return;
+	}
 	if (ovnic_probing(vnic)) {
 		next = vnic->probe_next;
 		armed = true;
@@ -431,16 +436,25 @@ void ovnic_agg_port_gone(struct ovnic_port *port, enum ovnic_reason reason)
  * ovnic_agg_reselect - apply a configuration change
  * @vnic: the VNIC
  * @reason: OVNIC_REASON_CONFIG
+ * @probes_changed: probing or the probed remote changed: misses so far no
+ *	longer count
  *
  * Context: RTNL held.
  */
-void ovnic_agg_reselect(struct ovnic_dev *vnic, enum ovnic_reason reason)
+void ovnic_agg_reselect(struct ovnic_dev *vnic, enum ovnic_reason reason,
+			bool probes_changed)
 {
 	struct ovnic_port *port;
 	unsigned int i;
 
-	for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
+		if (probes_changed)
+			port->probe_misses = 0;
+		/* A round starts now: the last one's probes are not misses. */
+		port->probe_sent = false;
+		WRITE_ONCE(port->probe_answered, false);
 		ovnic_port_eval(port, reason);
+	}
 	/* Balance mode clears the active lower, active-backup picks one. */
 	ovnic_agg_select(vnic, reason, NULL, false);
 	if (ovnic_probing(vnic))

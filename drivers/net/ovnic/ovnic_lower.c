@@ -318,6 +318,7 @@ err_rx_handler:
 void ovnic_lower_release(struct ovnic_port *port)
 {
 	struct net_device *lower = ovnic_port_lower(port);
+	struct net_device *dev = port->vnic->dev;
 	bool alive;
 
 	if (ovnic_is_overlay(port->vnic))
@@ -334,6 +335,15 @@ void ovnic_lower_release(struct ovnic_port *port)
 
 	alive = lower->reg_state == NETREG_REGISTERED &&
 		port->pf->reg_state == NETREG_REGISTERED;
+	/* A lower going away while the VNIC is up: undo ovnic_open()'s share. */
+	if (!ovnic_is_overlay(port->vnic) && (dev->flags & IFF_UP)) {
+		dev_uc_unsync(lower, dev);
+		dev_mc_unsync(lower, dev);
+		if (alive && (dev->flags & IFF_ALLMULTI))
+			dev_set_allmulti(lower, -1);
+		if (alive && (dev->flags & IFF_PROMISC))
+			dev_set_promiscuity(lower, -1);
+	}
 	if (alive) {
 		ovnic_vf_restore(port);
 		ovnic_compat_set_no_addrconf(lower, false);

@@ -22,25 +22,26 @@ static int __init ovnic_mod_init(void)
 	if (err)
 		return err;
 
-	err = ovnic_notifier_init();
+	/* VNICs send notifications from their creation on. */
+	err = ovnic_genl_init();
 	if (err)
 		goto err_rules;
+
+	err = ovnic_notifier_init();
+	if (err)
+		goto err_genl;
 
 	err = ovnic_link_init();
 	if (err)
 		goto err_notifier;
 
-	err = ovnic_genl_init();
-	if (err)
-		goto err_link;
-
 	pr_info("ovnic " OVNIC_VERSION " loaded\n");
 	return 0;
 
-err_link:
-	ovnic_link_uninit();
 err_notifier:
 	ovnic_notifier_uninit();
+err_genl:
+	ovnic_genl_uninit();
 err_rules:
 	ovnic_rules_uninit();
 	return err;
@@ -48,10 +49,10 @@ err_rules:
 
 static void __exit ovnic_mod_exit(void)
 {
-	ovnic_genl_uninit();
 	/* Deletes every VNIC, which gives every VF back. */
 	ovnic_link_uninit();
 	ovnic_notifier_uninit();
+	ovnic_genl_uninit();
 	ovnic_rules_uninit();
 }
 

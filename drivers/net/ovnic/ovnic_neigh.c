@@ -451,8 +451,12 @@ static bool ovnic_arp_rx(struct ovnic_port *port, struct net_device *lower,
 	from_remote = ovl->has_remote && sip == ovl->remote.v4;
 
 	if (!sip) {
-		/* A probe (RFC 5227): answer it, learn nothing. */
-		if (tip == local && op == htons(ARPOP_REQUEST) && speaks)
+		/*
+		 * A probe (RFC 5227): answer it, learn nothing. Backups answer
+		 * too: the answer goes to the prober alone, and a peer's backup
+		 * probes this way to know its path works.
+		 */
+		if (tip == local && op == htons(ARPOP_REQUEST))
 			ovnic_arp_send(lower, ARPOP_REPLY, 0, local, sha, sha);
 	} else if (tip == local) {
 		/* A request for us or the answer to ours. */
@@ -533,6 +537,7 @@ static void ovnic_ns_rx(struct ovnic_port *port, struct net_device *lower,
 	bool dad = ipv6_addr_any(&ip6h->saddr);
 	struct in6_addr daddr;
 	u8 dst_mac[ETH_ALEN];
+	bool speaks;
 
 	/*
 	 * RFC 4861 7.1.1: DAD goes to solicited-node, without option. Our
@@ -552,8 +557,13 @@ static void ovnic_ns_rx(struct ovnic_port *port, struct net_device *lower,
 					   OVNIC_NU_CREATE : 0);
 		return;
 	}
-	/* A backup does not answer: peers must not learn its MAC. */
-	if (!ovnic_port_speaks(port))
+	/*
+	 * A backup does not answer, so peers never learn its MAC, except the
+	 * DAD-form probes of a peer's backup (below, without override and
+	 * unicast on the link, so that only the prober hears it).
+	 */
+	speaks = ovnic_port_speaks(port);
+	if (!speaks && !dad)
 		return;
 
 	addrconf_addr_solict_mult(local, &daddr);
@@ -564,7 +574,8 @@ static void ovnic_ns_rx(struct ovnic_port *port, struct net_device *lower,
 	if (dad) {
 		/* Defend our address: advertise to all nodes. */
 		ipv6_addr_set(&daddr, htonl(0xff020000), 0, 0, htonl(1));
-		ether_addr_copy(dst_mac, ovnic_all_nodes_mac);
+		ether_addr_copy(dst_mac, speaks ? ovnic_all_nodes_mac :
+						  eth_hdr(skb)->h_source);
 	} else {
 		daddr = ip6h->saddr;
 		ether_addr_copy(dst_mac, sll ? sll : eth_hdr(skb)->h_source);
@@ -574,7 +585,7 @@ static void ovnic_ns_rx(struct ovnic_port *port, struct net_device *lower,
 	}
 	ovnic_nd_send(lower, NDISC_NEIGHBOUR_ADVERTISEMENT,
 		      ND_OPT_TARGET_LL_ADDR, local, &daddr, dst_mac, local,
-		      !dad, true);
+		      !dad, speaks);
 }
 
 static void ovnic_na_rx(struct ovnic_port *port, struct net_device *lower,

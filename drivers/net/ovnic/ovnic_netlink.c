@@ -107,10 +107,18 @@ static const struct nla_policy ovnic_policy[IFLA_OVNIC_MAX + 1] = {
 
 /* Check the aggregation options of a request against @nports lowers. */
 static int ovnic_agg_check(struct nlattr *data[], unsigned int nports,
-			   struct netlink_ext_ack *extack)
+			   bool overlay, struct netlink_ext_ack *extack)
 {
 	struct nlattr *attr = data[IFLA_OVNIC_PRIMARY];
 	u32 interval;
+
+	if (!overlay && (data[IFLA_OVNIC_PROBE_INTERVAL] ||
+			 data[IFLA_OVNIC_PROBE_MISSES])) {
+		ovnic_err_attr(extack, data[IFLA_OVNIC_PROBE_INTERVAL] ?:
+				       data[IFLA_OVNIC_PROBE_MISSES],
+			       "path probes need an overlay VNIC (they probe its default remote)");
+		return -EOPNOTSUPP;
+	}
 
 	if (attr && nla_get_u32(attr) >= nports) {
 		ovnic_err_attr(extack, attr,
@@ -503,7 +511,7 @@ static int ovnic_newlink(struct net *src_net, struct net_device *dev,
 	n = ovnic_parse_lowers(data, pfs, vfs, extack);
 	if (n < 0)
 		return n;
-	err = ovnic_agg_check(data, n, extack);
+	err = ovnic_agg_check(data, n, !!data[IFLA_OVNIC_VNI], extack);
 	if (err)
 		return err;
 	for (i = 0; i < n; i++) {
@@ -577,6 +585,7 @@ static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 	struct ovnic_dev *vnic = netdev_priv(dev);
 	struct ovnic_port *first = &vnic->ports[0];
 	struct ovnic_port *port;
+	bool probes_changed;
 	unsigned int i;
 	int err;
 
@@ -604,7 +613,8 @@ static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 			       "not an overlay VNIC: the mode is chosen at creation");
 		return -EOPNOTSUPP;
 	}
-	err = ovnic_agg_check(data, vnic->nports, extack);
+	err = ovnic_agg_check(data, vnic->nports, ovnic_is_overlay(vnic),
+			      extack);
 	if (err)
 		return err;
 	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
@@ -626,8 +636,13 @@ static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 		if (err)
 			return err;
 	}
-	if (ovnic_agg_apply(vnic, data))
-		ovnic_agg_reselect(vnic, OVNIC_REASON_CONFIG);
+	/* New endpoints or probe settings: the probes start over. */
+	probes_changed = data[IFLA_OVNIC_PROBE_INTERVAL] ||
+			 data[IFLA_OVNIC_PROBE_MISSES] ||
+			 data[IFLA_OVNIC_LOCAL] || data[IFLA_OVNIC_LOCAL6] ||
+			 data[IFLA_OVNIC_REMOTE] || data[IFLA_OVNIC_REMOTE6];
+	if (ovnic_agg_apply(vnic, data) || probes_changed)
+		ovnic_agg_reselect(vnic, OVNIC_REASON_CONFIG, probes_changed);
 	else
 		ovnic_agg_reschedule(vnic);
 	return 0;
