@@ -70,7 +70,8 @@ $(PLUGIN): tools/iproute2/link_ovnic.c tools/iproute2/ip_plugin.h include/uapi/l
 
 check: setup
 	$(MAKE) modules plugin udpseq
-	scripts/vm.sh --kernel $(KVER) --accel $(ACCEL) --suite full
+	scripts/vm.sh --kernel $(KVER) --accel $(ACCEL) --suite full \
+		--timeout 2200 --ksft-timeout 600
 
 smoke: setup
 	$(MAKE) KERNEL=6.1 modules plugin udpseq
