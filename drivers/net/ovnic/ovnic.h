@@ -290,8 +290,6 @@ struct ovnic_port {
  * @hash: enum ovnic_hash
  * @failback: enum ovnic_failback
  * @primary: index of the primary lower
- * @updelay: IFLA_OVNIC_UPDELAY, in jiffies
- * @downdelay: IFLA_OVNIC_DOWNDELAY, in jiffies
  * @updelay_ms: IFLA_OVNIC_UPDELAY as configured
  * @downdelay_ms: IFLA_OVNIC_DOWNDELAY as configured
  * @probe_interval_ms: IFLA_OVNIC_PROBE_INTERVAL, 0 for no probing
@@ -320,8 +318,6 @@ struct ovnic_dev {
 	u8 hash;
 	u8 failback;
 	u32 primary;
-	unsigned long updelay;
-	unsigned long downdelay;
 	u32 updelay_ms;
 	u32 downdelay_ms;
 	u32 probe_interval_ms;

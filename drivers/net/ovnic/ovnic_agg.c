@@ -117,9 +117,10 @@ static bool ovnic_port_eval(struct ovnic_port *port, enum ovnic_reason reason)
 	case OVNIC_LOWER_UP:
 		if (ok)
 			break;
-		if (vnic->downdelay) {
+		if (vnic->downdelay_ms) {
 			state = OVNIC_LOWER_DOWN_PENDING;
-			port->pending_until = now + vnic->downdelay;
+			port->pending_until = now +
+				msecs_to_jiffies(vnic->downdelay_ms);
 		} else {
 			state = down;
 		}
@@ -143,9 +144,10 @@ static bool ovnic_port_eval(struct ovnic_port *port, enum ovnic_reason reason)
 	default:	/* OVNIC_LOWER_DOWN, OVNIC_LOWER_PATH_DOWN */
 		if (!ok) {
 			state = down;
-		} else if (vnic->updelay) {
+		} else if (vnic->updelay_ms) {
 			state = OVNIC_LOWER_UP_PENDING;
-			port->pending_until = now + vnic->updelay;
+			port->pending_until = now +
+				msecs_to_jiffies(vnic->updelay_ms);
 		} else {
 			state = OVNIC_LOWER_UP;
 		}

@@ -158,14 +158,10 @@ static bool ovnic_agg_apply(struct ovnic_dev *vnic, struct nlattr *data[])
 		vnic->failback = nla_get_u8(data[IFLA_OVNIC_FAILBACK]);
 		reselect = true;
 	}
-	if (data[IFLA_OVNIC_UPDELAY]) {
+	if (data[IFLA_OVNIC_UPDELAY])
 		vnic->updelay_ms = nla_get_u32(data[IFLA_OVNIC_UPDELAY]);
-		vnic->updelay = msecs_to_jiffies(vnic->updelay_ms);
-	}
-	if (data[IFLA_OVNIC_DOWNDELAY]) {
+	if (data[IFLA_OVNIC_DOWNDELAY])
 		vnic->downdelay_ms = nla_get_u32(data[IFLA_OVNIC_DOWNDELAY]);
-		vnic->downdelay = msecs_to_jiffies(vnic->downdelay_ms);
-	}
 	if (data[IFLA_OVNIC_HASH])
 		WRITE_ONCE(vnic->hash, nla_get_u8(data[IFLA_OVNIC_HASH]));
 	if (data[IFLA_OVNIC_PROBE_INTERVAL]) {
