@@ -164,6 +164,17 @@ ensure_netns() {
 	ip -n "$NS_B" link set lo up
 }
 
+# A hypervisor's PFs share its namespace with the VNICs under test: only the
+# interface that holds an IPv4 address may answer ARP for it, as on a real
+# host (else a PF answers for a VNIC's address and the peer's traffic goes
+# to the PF: "ARP flux"). IPv6 neighbour discovery is strict already.
+ensure_arp_strict() {
+	sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
+		net.ipv4.conf.default.arp_ignore=1 || err "arp_ignore (A) failed"
+	ip netns exec "$NS_B" sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
+		net.ipv4.conf.default.arp_ignore=1 || err "arp_ignore ($NS_B) failed"
+}
+
 # Bind PCI device $1 to driver $2 if it has no driver.
 ensure_bound() {
 	local addr=$1 drv=$2 dev=/sys/bus/pci/devices/$1
@@ -317,6 +328,7 @@ topology_up() {
 
 	ensure_modules
 	ensure_netns
+	ensure_arp_strict
 	refresh_map
 	while read -r name slot mac netdev hub rp ns; do
 		[ -n "$name" ] || continue

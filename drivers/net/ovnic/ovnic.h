@@ -19,6 +19,7 @@
 #include <linux/in6.h>
 #include <linux/rtnetlink.h>
 #include <linux/workqueue.h>
+#include <net/genetlink.h>
 #include <uapi/linux/ovnic.h>
 
 #include "ovnic_compat.h"
@@ -55,6 +56,9 @@
  *	within the reassembly limits
  * @OVNIC_DROP_RX_INACTIVE: received on a backup lower (active-backup mode
  *	of a plain VNIC)
+ * @OVNIC_DROP_RX_POOL: received frame or reassembly piece with no room left
+ *	in the VNIC's memory pool
+ * @OVNIC_DROP_RX_BACKLOG: the VNIC's receive queue on this CPU is full
  * @OVNIC_DROP_TX_NO_LOWER: sent while no lower device is usable
  * @OVNIC_DROP_TX_LOWER_BUSY: the VF's queue or driver refused the packet
  * @OVNIC_DROP_TX_VNIC_DOWN: sent while the VF is not running
@@ -83,6 +87,8 @@ enum ovnic_drop {
 	OVNIC_DROP_RX_REASM_TIMEOUT,
 	OVNIC_DROP_RX_REASM_EVICT,
 	OVNIC_DROP_RX_INACTIVE,
+	OVNIC_DROP_RX_POOL,
+	OVNIC_DROP_RX_BACKLOG,
 	OVNIC_DROP_TX_NO_LOWER,
 	OVNIC_DROP_TX_LOWER_BUSY,
 	OVNIC_DROP_TX_VNIC_DOWN,
@@ -94,7 +100,7 @@ enum ovnic_drop {
 };
 
 #define OVNIC_DROP_RX_FIRST	OVNIC_DROP_RX_VNIC_DOWN
-#define OVNIC_DROP_RX_LAST	OVNIC_DROP_RX_INACTIVE
+#define OVNIC_DROP_RX_LAST	OVNIC_DROP_RX_BACKLOG
 
 /**
  * enum ovnic_event - datapath events counted per CPU (not drops)
@@ -224,6 +230,8 @@ struct ovnic_overlay {
 
 struct ovnic_reasm;
 struct ovnic_dev;
+struct ovnic_pool;
+struct ovnic_rx_cell;
 
 /**
  * struct ovnic_port - one lower device of a VNIC: a VF and its PF
@@ -307,6 +315,14 @@ struct ovnic_port {
  * @stats: per-CPU counters
  * @ovl: overlay configuration; NULL for a plain (non-overlay) VNIC
  * @reasm: reassembly table (overlay VNICs)
+ * @pool: memory pool charged for the VNIC's packets; NULL for none (RCU,
+ *	changed under RTNL)
+ * @pool_node: entry in the pool's list of VNICs (RCU)
+ * @pool_stopped: bit 0: the pool stopped the VNIC's transmit queues
+ * @pool_stops: transmit queue stops by the pool
+ * @pool_wakes: transmit queue wakes by the pool
+ * @pool_requeues: packets handed back to the qdisc at the pool's limit
+ * @rx_cells: per-CPU receive queues, drained by NAPI
  */
 struct ovnic_dev {
 	struct net_device *dev;
@@ -334,6 +350,13 @@ struct ovnic_dev {
 	struct ovnic_pcpu_stats __percpu *stats;
 	struct ovnic_overlay __rcu *ovl;
 	struct ovnic_reasm *reasm;
+	struct ovnic_pool __rcu *pool;
+	struct list_head pool_node;
+	unsigned long pool_stopped;
+	atomic_long_t pool_stops;
+	atomic_long_t pool_wakes;
+	atomic_long_t pool_requeues;
+	struct ovnic_rx_cell __percpu *rx_cells;
 };
 
 /* Lower @i of @vnic, or NULL past the last one: for (i = 0; (p = ...); i++). */
@@ -459,6 +482,77 @@ struct sk_buff *ovnic_reasm_add(struct ovnic_dev *vnic, struct sk_buff *skb,
 				bool ipv6, const union ovnic_ip *src,
 				struct ovnic_info *info);
 
+/* ovnic_pool.c: per-target memory pools */
+
+/**
+ * struct ovnic_pool_info - a pool's settings and gauges, as reported
+ * @id: pool id
+ * @limit: configured limit (bytes)
+ * @effective: limit in force
+ * @high: high watermark, percent
+ * @low: low watermark, percent
+ * @adaptive: adaptive limit on
+ * @shared: a shared pool (not a VNIC's own)
+ * @owner: ifindex of the owning VNIC (own pools), else 0
+ * @vnics: VNICs using the pool
+ * @max_skb: largest single charge
+ * @charged: bytes charged now
+ * @peak: highest charge
+ * @hits: charges that met the limit or the high watermark
+ * @stops: transmit queue stops
+ * @wakes: transmit queue wakes
+ * @rx_drops: receive drops for lack of room
+ */
+struct ovnic_pool_info {
+	u32 id;
+	u32 limit;
+	u32 effective;
+	u8 high;
+	u8 low;
+	bool adaptive;
+	bool shared;
+	u32 owner;
+	u32 vnics;
+	u32 max_skb;
+	u64 charged;
+	u64 peak;
+	u64 hits;
+	u64 stops;
+	u64 wakes;
+	u64 rx_drops;
+};
+
+int ovnic_pool_init(void);
+void ovnic_pool_uninit(void);
+int ovnic_pool_link_check(struct ovnic_dev *vnic, struct net *net,
+			  struct nlattr *data[], bool create,
+			  struct netlink_ext_ack *extack);
+int ovnic_pool_link_apply(struct ovnic_dev *vnic, struct net *net,
+			  struct nlattr *data[], bool create,
+			  struct netlink_ext_ack *extack);
+void ovnic_pool_detach(struct ovnic_dev *vnic);
+bool ovnic_pool_info(struct ovnic_dev *vnic, struct ovnic_pool_info *pi);
+bool ovnic_pool_tx_full(struct ovnic_dev *vnic);
+bool ovnic_pool_charge_tx(struct ovnic_dev *vnic, struct sk_buff *skb);
+void ovnic_pool_tx_done(struct ovnic_dev *vnic);
+void ovnic_pool_kick(struct ovnic_dev *vnic);
+struct ovnic_pool *ovnic_pool_rx_charge(struct ovnic_dev *vnic,
+					unsigned int bytes);
+bool ovnic_pool_rx_charge_more(struct ovnic_pool *pool, unsigned int bytes);
+void ovnic_pool_rx_uncharge(struct ovnic_pool *pool, unsigned int bytes);
+int ovnic_pool_nl_new(struct sk_buff *skb, struct genl_info *info);
+int ovnic_pool_nl_del(struct sk_buff *skb, struct genl_info *info);
+int ovnic_pool_nl_get(struct sk_buff *skb, struct genl_info *info);
+int ovnic_pool_nl_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int ovnic_pool_nl_set(struct sk_buff *skb, struct genl_info *info);
+int ovnic_pool_nl_bind(struct sk_buff *skb, struct genl_info *info);
+
+/* ovnic_rxq.c: per-CPU receive queues of a VNIC (NAPI) */
+int ovnic_rxq_init(struct ovnic_dev *vnic);
+void ovnic_rxq_uninit(struct ovnic_dev *vnic);
+void ovnic_rxq_free(struct ovnic_dev *vnic);
+void ovnic_rxq_deliver(struct ovnic_dev *vnic, struct sk_buff *skb);
+
 /* ovnic_neigh.c: the endpoints' link-layer addresses */
 int ovnic_neigh_resolve(struct ovnic_port *port, struct net_device *lower,
 			const struct ovnic_overlay *ovl,
@@ -485,6 +579,8 @@ void ovnic_rules_uninit(void);
 int ovnic_genl_init(void);
 void ovnic_genl_uninit(void);
 void ovnic_genl_notify_lower(struct ovnic_port *port);
+void *ovnic_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+		     u8 cmd);
 void ovnic_genl_notify_failover(struct ovnic_dev *vnic,
 				struct ovnic_port *old, struct ovnic_port *new,
 				struct ovnic_port *cause,

@@ -247,14 +247,13 @@ static bool ovnic_decap_csum_ok(struct sk_buff *skb, bool ipv6)
 /**
  * ovnic_decap_rx - receive one packet of an overlay VNIC's VF
  * @port: the lower device it arrived on
- * @pskb: the packet (not shared), skb->data at the network header; on
- *	RX_HANDLER_ANOTHER replaced by the inner frame for the VNIC
+ * @pskb: the packet (not shared), skb->data at the network header
  *
  * Softirq context, RCU read side. Runs whether the VNIC is up or not: the
  * endpoint's ARP/ND is the underlay's business.
  *
- * Return: RX_HANDLER_ANOTHER with a frame for the VNIC in @pskb, or
- * RX_HANDLER_CONSUMED.
+ * Return: RX_HANDLER_CONSUMED: the inner frame is queued for the VNIC
+ * (ovnic_rxq_deliver()), or the packet was handled or dropped.
  */
 rx_handler_result_t ovnic_decap_rx(struct ovnic_port *port,
 				   struct sk_buff **pskb)
@@ -313,8 +312,8 @@ rx_handler_result_t ovnic_decap_rx(struct ovnic_port *port,
 	if (drop)
 		goto drop;
 	ovnic_count_lower(vnic, false, port->index, skb->len + ETH_HLEN);
-	*pskb = skb;
-	return RX_HANDLER_ANOTHER;
+	ovnic_rxq_deliver(vnic, skb);
+	return RX_HANDLER_CONSUMED;
 
 drop:
 	ovnic_count_drop(vnic, drop);

@@ -173,6 +173,10 @@ static netdev_tx_t ovnic_start_xmit(struct sk_buff *skb,
 	struct ovnic_port *port;
 	int ret;
 
+	/* At the pool's limit: the qdisc keeps the packet, queues stop. */
+	if (unlikely(ovnic_pool_tx_full(vnic)))
+		return NETDEV_TX_BUSY;
+
 	port = ovnic_agg_tx_port(vnic, skb, &lower);
 	if (unlikely(!port || !lower)) {
 		ovnic_count_drop(vnic, OVNIC_DROP_TX_NO_LOWER);
@@ -189,6 +193,10 @@ static netdev_tx_t ovnic_start_xmit(struct sk_buff *skb,
 	if (ovnic_is_overlay(vnic))
 		return ovnic_encap_xmit(port, skb, lower);
 	skb->dev = lower;
+	if (unlikely(!ovnic_pool_charge_tx(vnic, skb))) {
+		ovnic_count_drop(vnic, OVNIC_DROP_TX_NOMEM);
+		goto drop;
+	}
 
 	ret = dev_queue_xmit(skb);
 	if (likely(ret == NET_XMIT_SUCCESS || ret == NET_XMIT_CN)) {
@@ -197,6 +205,7 @@ static netdev_tx_t ovnic_start_xmit(struct sk_buff *skb,
 	} else {
 		ovnic_count_drop(vnic, OVNIC_DROP_TX_LOWER_BUSY);
 	}
+	ovnic_pool_tx_done(vnic);
 	return NETDEV_TX_OK;
 
 drop:
@@ -434,10 +443,13 @@ static int ovnic_init(struct net_device *dev)
 	vnic->stats = netdev_alloc_pcpu_stats(struct ovnic_pcpu_stats);
 	if (!vnic->stats)
 		goto err_ovl;
+	err = ovnic_rxq_init(vnic);
+	if (err)
+		goto err_stats;
 	if (ovnic_is_overlay(vnic)) {
 		err = ovnic_reasm_init(vnic);
 		if (err)
-			goto err_stats;
+			goto err_rxq;
 	}
 
 	/* References held from here until released or ovnic_uninit(). */
@@ -449,12 +461,16 @@ static int ovnic_init(struct net_device *dev)
 	netdev_lockdep_set_classes(dev);
 	return 0;
 
+err_rxq:
+	ovnic_rxq_uninit(vnic);
+	ovnic_rxq_free(vnic);
 err_stats:
 	free_percpu(vnic->stats);
 	vnic->stats = NULL;
 err_ovl:
-	/* ndo_uninit will not run: the overlay settings are ours to free. */
+	/* ndo_uninit will not run: the overlay settings and pool are ours. */
 	kfree(rcu_replace_pointer(vnic->ovl, NULL, true));
+	ovnic_pool_detach(vnic);
 	return err;
 }
 
@@ -481,14 +497,18 @@ static void ovnic_uninit(struct net_device *dev)
 		port->pf = NULL;
 	}
 	/* No packet is in the datapath any more. */
+	ovnic_rxq_uninit(vnic);
 	ovnic_reasm_uninit(vnic);
 	kfree(rcu_replace_pointer(vnic->ovl, NULL, true));
+	/* Packets still in the VFs' rings keep the pool until freed. */
+	ovnic_pool_detach(vnic);
 }
 
 static void ovnic_destructor(struct net_device *dev)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
 
+	ovnic_rxq_free(vnic);
 	free_percpu(vnic->stats);
 }
 
@@ -515,6 +535,7 @@ void ovnic_setup(struct net_device *dev)
 	ether_setup(dev);
 	vnic->dev = dev;
 	INIT_LIST_HEAD(&vnic->list);
+	INIT_LIST_HEAD(&vnic->pool_node);
 	ovnic_agg_init(vnic);
 
 	dev->netdev_ops = &ovnic_netdev_ops;
@@ -522,8 +543,10 @@ void ovnic_setup(struct net_device *dev)
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = ovnic_destructor;
 
-	/* Queueing happens on the VF; the VNIC transmits without a lock. */
-	dev->priv_flags |= IFF_NO_QUEUE;
+	/*
+	 * A real qdisc: the memory pool stops the queues and the sender waits
+	 * there. The VNIC transmits without a lock of its own.
+	 */
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	ovnic_compat_set_lltx(dev);
 

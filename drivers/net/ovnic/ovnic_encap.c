@@ -294,6 +294,12 @@ static void ovnic_encap_queue(struct ovnic_dev *vnic, struct sk_buff *skb,
 	unsigned int n = 0;
 	int ret;
 
+	/* Segments share the charge of the GSO packet. */
+	if (unlikely(!ovnic_pool_charge_tx(vnic, skb))) {
+		ovnic_count_drop(vnic, OVNIC_DROP_TX_NOMEM);
+		kfree_skb(skb);
+		return;
+	}
 	if (!skb_is_gso(skb) || (lower->features & tso)) {
 		segs = skb;
 	} else {
@@ -318,6 +324,7 @@ static void ovnic_encap_queue(struct ovnic_dev *vnic, struct sk_buff *skb,
 	ovnic_count_event(vnic, OVNIC_EV_TX_VF_XMITS, n);
 	if (gso)
 		ovnic_count_event(vnic, OVNIC_EV_TX_GSO_VF_XMITS, n);
+	ovnic_pool_tx_done(vnic);
 }
 
 /**

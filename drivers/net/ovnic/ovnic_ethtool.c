@@ -30,6 +30,8 @@ static const char ovnic_drop_names[OVNIC_DROP_MAX][ETH_GSTRING_LEN] = {
 	[OVNIC_DROP_RX_REASM_TIMEOUT]	= "rx_drop_reasm_timeout",
 	[OVNIC_DROP_RX_REASM_EVICT]	= "rx_drop_reasm_evict",
 	[OVNIC_DROP_RX_INACTIVE]	= "rx_drop_inactive",
+	[OVNIC_DROP_RX_POOL]		= "rx_drop_pool",
+	[OVNIC_DROP_RX_BACKLOG]		= "rx_drop_backlog",
 	[OVNIC_DROP_TX_NO_LOWER]	= "tx_drop_no_lower",
 	[OVNIC_DROP_TX_LOWER_BUSY]	= "tx_drop_lower_busy",
 	[OVNIC_DROP_TX_VNIC_DOWN]	= "tx_drop_vnic_down",
@@ -66,6 +68,12 @@ static const char ovnic_reasm_names[][ETH_GSTRING_LEN] = {
 	"reasm_frames_limit",
 };
 
+/* Memory pool gauges (zero without a pool) and the VNIC's queue events. */
+static const char ovnic_pool_names[][ETH_GSTRING_LEN] = {
+	"pool_charged", "pool_peak", "pool_limit", "pool_max_skb", "pool_hits",
+	"tx_pool_stops", "tx_pool_wakes", "tx_pool_requeues",
+};
+
 /* Per queue and per lower: packets and bytes. */
 #define OVNIC_QUEUE_STATS 2
 
@@ -99,7 +107,8 @@ static int ovnic_get_sset_count(struct net_device *dev, int sset)
 	return OVNIC_QUEUE_STATS * (dev->real_num_rx_queues +
 				    dev->real_num_tx_queues) +
 	       2 * OVNIC_QUEUE_STATS * vnic->nports +
-	       OVNIC_DROP_MAX + OVNIC_EV_MAX + ARRAY_SIZE(ovnic_reasm_names);
+	       OVNIC_DROP_MAX + OVNIC_EV_MAX + ARRAY_SIZE(ovnic_reasm_names) +
+	       ARRAY_SIZE(ovnic_pool_names);
 }
 
 static void ovnic_get_strings(struct net_device *dev, u32 sset, u8 *data)
@@ -128,12 +137,15 @@ static void ovnic_get_strings(struct net_device *dev, u32 sset, u8 *data)
 	memcpy(data, ovnic_event_names, sizeof(ovnic_event_names));
 	data += sizeof(ovnic_event_names);
 	memcpy(data, ovnic_reasm_names, sizeof(ovnic_reasm_names));
+	data += sizeof(ovnic_reasm_names);
+	memcpy(data, ovnic_pool_names, sizeof(ovnic_pool_names));
 }
 
 static void ovnic_get_ethtool_stats(struct net_device *dev,
 				    struct ethtool_stats *stats, u64 *data)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
+	struct ovnic_pool_info pi = {};
 	struct ovnic_reasm_state st;
 	struct ovnic_pcpu_stats *sum;
 	unsigned int i;
@@ -172,6 +184,16 @@ static void ovnic_get_ethtool_stats(struct net_device *dev,
 	*data++ = st.frames;
 	*data++ = st.mem_limit;
 	*data++ = st.frames_limit;
+
+	ovnic_pool_info(vnic, &pi);
+	*data++ = pi.charged;
+	*data++ = pi.peak;
+	*data++ = pi.effective;
+	*data++ = pi.max_skb;
+	*data++ = pi.hits;
+	*data++ = atomic_long_read(&vnic->pool_stops);
+	*data++ = atomic_long_read(&vnic->pool_wakes);
+	*data++ = atomic_long_read(&vnic->pool_requeues);
 }
 
 static void ovnic_get_channels(struct net_device *dev,

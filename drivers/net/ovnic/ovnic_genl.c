@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ovnic: the "ovnic" generic netlink family (encapsulation rules, and
- * failover events on the "events" multicast group).
+ * ovnic: the "ovnic" generic netlink family (encapsulation rules, memory
+ * pools (handlers in ovnic_pool.c), and failover events on the "events"
+ * multicast group).
  *
  * Commands and attributes are documented in include/uapi/linux/ovnic.h and
  * described in Documentation/netlink/specs/ovnic.yaml. The operations are
@@ -41,6 +42,12 @@ static struct netlink_range_validation ovnic_vni_range = {
 	.max	= OVNIC_VNI_MAX,
 };
 
+/* Pool ids; OVNIC_POOL_OWN and OVNIC_POOL_NONE are not ids. */
+static struct netlink_range_validation ovnic_pool_id_range = {
+	.min	= 1,
+	.max	= OVNIC_POOL_NONE - 1,
+};
+
 static const struct nla_policy ovnic_genl_policy[OVNIC_A_MAX + 1] = {
 	[OVNIC_A_RULE_VNI]	= NLA_POLICY_FULL_RANGE(NLA_U32, &ovnic_vni_range),
 	[OVNIC_A_RULE_MAC]	= NLA_POLICY_ETH_ADDR,
@@ -51,6 +58,19 @@ static const struct nla_policy ovnic_genl_policy[OVNIC_A_MAX + 1] = {
 	[OVNIC_A_EV_IFINDEX ... OVNIC_A_EV_LOWER_IFINDEX] = {
 		.type = NLA_REJECT,
 		.reject_message = "event attributes are sent, not received" },
+	[OVNIC_A_POOL_ID]	= NLA_POLICY_FULL_RANGE(NLA_U32, &ovnic_pool_id_range),
+	[OVNIC_A_POOL_LIMIT]	= { .type = NLA_U32 },
+	[OVNIC_A_POOL_HIGH]	= { .type = NLA_U8 },
+	[OVNIC_A_POOL_LOW]	= { .type = NLA_U8 },
+	[OVNIC_A_POOL_ADAPTIVE]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[OVNIC_A_POOL_EFFECTIVE ... OVNIC_A_POOL_OWNER] = {
+		.type = NLA_REJECT,
+		.reject_message = "pool figures are read-only" },
+	[OVNIC_A_POOL_IFINDEX]	= { .type = NLA_U32 },
+	[OVNIC_A_POOL_CAP]	= { .type = NLA_U64 },
+	[OVNIC_A_POOL_TOTAL_LIMIT ... OVNIC_A_POOL_PAD] = {
+		.type = NLA_REJECT,
+		.reject_message = "module figures are read-only" },
 };
 
 static struct genl_family ovnic_genl_family;
@@ -310,6 +330,22 @@ static int ovnic_genl_rule_dump_done(struct netlink_callback *cb)
 	return 0;
 }
 
+/**
+ * ovnic_genl_put - start a message of the family
+ * @skb: the message buffer
+ * @portid: destination port
+ * @seq: sequence number
+ * @flags: netlink flags
+ * @cmd: command
+ *
+ * Return: the header, or NULL if @skb is full.
+ */
+void *ovnic_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+		     u8 cmd)
+{
+	return genlmsg_put(skb, portid, seq, &ovnic_genl_family, flags, cmd);
+}
+
 static const struct genl_ops ovnic_genl_ops[] = {
 	{
 		.cmd	= OVNIC_CMD_RULE_NEW,
@@ -327,6 +363,31 @@ static const struct genl_ops ovnic_genl_ops[] = {
 		.start	= ovnic_genl_rule_dump_start,
 		.dumpit	= ovnic_genl_rule_dump,
 		.done	= ovnic_genl_rule_dump_done,
+	},
+	{
+		.cmd	= OVNIC_CMD_POOL_NEW,
+		.doit	= ovnic_pool_nl_new,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= OVNIC_CMD_POOL_DEL,
+		.doit	= ovnic_pool_nl_del,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= OVNIC_CMD_POOL_GET,
+		.doit	= ovnic_pool_nl_get,
+		.dumpit	= ovnic_pool_nl_dump,
+	},
+	{
+		.cmd	= OVNIC_CMD_POOL_SET,
+		.doit	= ovnic_pool_nl_set,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= OVNIC_CMD_POOL_BIND,
+		.doit	= ovnic_pool_nl_bind,
+		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 };
 

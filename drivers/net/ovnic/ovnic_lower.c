@@ -181,9 +181,8 @@ static rx_handler_result_t ovnic_handle_frame(struct sk_buff **pskb)
 	skb->dev = dev;
 	ovnic_count_rx(vnic, ovnic_rx_queue(skb), skb->len + ETH_HLEN);
 	ovnic_count_lower(vnic, false, port->index, skb->len + ETH_HLEN);
-
-	*pskb = skb;
-	return RX_HANDLER_ANOTHER;
+	ovnic_rxq_deliver(vnic, skb);
+	return RX_HANDLER_CONSUMED;
 
 drop:
 	kfree_skb(skb);

@@ -18,9 +18,13 @@ static int __init ovnic_mod_init(void)
 {
 	int err;
 
-	err = ovnic_rules_init();
+	err = ovnic_pool_init();
 	if (err)
 		return err;
+
+	err = ovnic_rules_init();
+	if (err)
+		goto err_pool;
 
 	/* VNICs send notifications from their creation on. */
 	err = ovnic_genl_init();
@@ -44,6 +48,8 @@ err_genl:
 	ovnic_genl_uninit();
 err_rules:
 	ovnic_rules_uninit();
+err_pool:
+	ovnic_pool_uninit();
 	return err;
 }
 
@@ -54,6 +60,8 @@ static void __exit ovnic_mod_exit(void)
 	ovnic_notifier_uninit();
 	ovnic_genl_uninit();
 	ovnic_rules_uninit();
+	/* Waits for the transmitted packets still charged to pools. */
+	ovnic_pool_uninit();
 }
 
 module_init(ovnic_mod_init);

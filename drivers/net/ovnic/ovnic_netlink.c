@@ -103,6 +103,15 @@ static const struct nla_policy ovnic_policy[IFLA_OVNIC_MAX + 1] = {
 	[IFLA_OVNIC_LAST_REASON] = OVNIC_READ_ONLY("last failover reason"),
 	[IFLA_OVNIC_LAST_AGE]	= OVNIC_READ_ONLY("last failover age"),
 	[IFLA_OVNIC_PAD]	= { .type = NLA_REJECT },
+	[IFLA_OVNIC_POOL]	= { .type = NLA_U32 },
+	[IFLA_OVNIC_POOL_LIMIT]	= { .type = NLA_U32 },
+	[IFLA_OVNIC_POOL_HIGH]	= { .type = NLA_U8 },
+	[IFLA_OVNIC_POOL_LOW]	= { .type = NLA_U8 },
+	[IFLA_OVNIC_POOL_ADAPTIVE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_OVNIC_POOL_CHARGED] = OVNIC_READ_ONLY("pool charge"),
+	[IFLA_OVNIC_POOL_PEAK]	= OVNIC_READ_ONLY("pool peak"),
+	[IFLA_OVNIC_POOL_EFFECTIVE] = OVNIC_READ_ONLY("effective pool limit"),
+	[IFLA_OVNIC_POOL_SHARED] = OVNIC_READ_ONLY("pool sharing"),
 };
 
 /* Check the aggregation options of a request against @nports lowers. */
@@ -510,6 +519,9 @@ static int ovnic_newlink(struct net *src_net, struct net_device *dev,
 	err = ovnic_agg_check(data, n, !!data[IFLA_OVNIC_VNI], extack);
 	if (err)
 		return err;
+	err = ovnic_pool_link_check(vnic, src_net, data, true, extack);
+	if (err)
+		return err;
 	for (i = 0; i < n; i++) {
 		err = ovnic_newlink_port(src_net, vnic, i, pfs[i], vfs[i],
 					 data, extack);
@@ -547,10 +559,18 @@ static int ovnic_newlink(struct net *src_net, struct net_device *dev,
 	ovnic_agg_apply(vnic, data);
 	ovnic_inherit_lower(dev, !!tb[IFLA_MTU]);
 
+	/* Freed with the overlay settings, whoever frees those. */
+	err = ovnic_pool_link_apply(vnic, src_net, data, true, extack);
+	if (err) {
+		kfree(rcu_replace_pointer(vnic->ovl, NULL, true));
+		goto err_ports;
+	}
+
 	err = register_netdevice(dev);
 	if (err) {
-		/* Before ndo_init ran, nobody else frees it. */
+		/* Before ndo_init ran, nobody else frees them. */
 		kfree(rcu_replace_pointer(vnic->ovl, NULL, true));
+		ovnic_pool_detach(vnic);
 		goto err_ports;
 	}
 	ovnic_reasm_limits(vnic, data);
@@ -613,6 +633,9 @@ static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 			      extack);
 	if (err)
 		return err;
+	err = ovnic_pool_link_check(vnic, vnic->link_net, data, false, extack);
+	if (err)
+		return err;
 	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		if (!ovnic_port_lower(port))
 			continue;
@@ -632,6 +655,9 @@ static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 		if (err)
 			return err;
 	}
+	err = ovnic_pool_link_apply(vnic, vnic->link_net, data, false, extack);
+	if (err)
+		return err;
 	/* New endpoints or probe settings: the probes start over. */
 	probes_changed = data[IFLA_OVNIC_PROBE_INTERVAL] ||
 			 data[IFLA_OVNIC_PROBE_MISSES] ||
@@ -669,7 +695,12 @@ static size_t ovnic_get_size(const struct net_device *dev)
 	       /* PRIMARY, UPDELAY, DOWNDELAY, PROBE_*, ACTIVE, FAILOVERS */
 	       7 * nla_total_size(sizeof(u32)) +
 	       nla_total_size(sizeof(u8)) +	/* IFLA_OVNIC_LAST_REASON */
-	       nla_total_size_64bit(sizeof(u64)); /* IFLA_OVNIC_LAST_AGE */
+	       nla_total_size_64bit(sizeof(u64)) + /* IFLA_OVNIC_LAST_AGE */
+	       3 * nla_total_size(sizeof(u32)) + /* POOL, _LIMIT, _EFFECTIVE */
+	       4 * nla_total_size(sizeof(u8)) + /* POOL_HIGH, _LOW, _ADAPTIVE,
+						 * _SHARED
+						 */
+	       2 * nla_total_size_64bit(sizeof(u64)); /* POOL_CHARGED, _PEAK */
 }
 
 static int ovnic_fill_lowers(struct sk_buff *skb, struct ovnic_dev *vnic)
@@ -760,6 +791,27 @@ static int ovnic_fill_overlay(struct sk_buff *skb, struct ovnic_dev *vnic)
 	return 0;
 }
 
+static int ovnic_fill_pool(struct sk_buff *skb, struct ovnic_dev *vnic)
+{
+	struct ovnic_pool_info pi;
+
+	if (!ovnic_pool_info(vnic, &pi))
+		return nla_put_u32(skb, IFLA_OVNIC_POOL, OVNIC_POOL_NONE);
+	if (nla_put_u32(skb, IFLA_OVNIC_POOL, pi.id) ||
+	    nla_put_u32(skb, IFLA_OVNIC_POOL_LIMIT, pi.limit) ||
+	    nla_put_u32(skb, IFLA_OVNIC_POOL_EFFECTIVE, pi.effective) ||
+	    nla_put_u8(skb, IFLA_OVNIC_POOL_HIGH, pi.high) ||
+	    nla_put_u8(skb, IFLA_OVNIC_POOL_LOW, pi.low) ||
+	    nla_put_u8(skb, IFLA_OVNIC_POOL_ADAPTIVE, pi.adaptive) ||
+	    nla_put_u8(skb, IFLA_OVNIC_POOL_SHARED, pi.shared) ||
+	    nla_put_u64_64bit(skb, IFLA_OVNIC_POOL_CHARGED, pi.charged,
+			      IFLA_OVNIC_PAD) ||
+	    nla_put_u64_64bit(skb, IFLA_OVNIC_POOL_PEAK, pi.peak,
+			      IFLA_OVNIC_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int ovnic_fill_info(struct sk_buff *skb, const struct net_device *dev)
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
@@ -785,6 +837,9 @@ static int ovnic_fill_info(struct sk_buff *skb, const struct net_device *dev)
 			return -EMSGSIZE;
 	}
 	err = ovnic_fill_overlay(skb, vnic);
+	if (err)
+		return err;
+	err = ovnic_fill_pool(skb, vnic);
 	if (err)
 		return err;
 	return ovnic_fill_agg(skb, vnic);

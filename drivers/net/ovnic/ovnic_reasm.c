@@ -85,6 +85,8 @@ struct ovnic_reasm_cb {
  * @ipv6: @src is an IPv6 address
  * @src: sender's outer address
  * @info: header of the first piece seen, offset 0
+ * @pool: the VNIC's memory pool charged for @truesize (a reference), or
+ *	NULL
  */
 struct ovnic_reasm_frame {
 	struct hlist_node node;
@@ -97,6 +99,7 @@ struct ovnic_reasm_frame {
 	bool ipv6;
 	union ovnic_ip src;
 	struct ovnic_info info;
+	struct ovnic_pool *pool;
 };
 
 /**
@@ -264,6 +267,8 @@ static void ovnic_reasm_unlink(struct ovnic_reasm *r,
 	WARN_ON_ONCE(r->mem < f->truesize || !r->frames);
 	r->mem -= f->truesize;
 	r->frames--;
+	ovnic_pool_rx_uncharge(f->pool, f->truesize);
+	f->pool = NULL;
 }
 
 /* Drop @f: out of the table now, onto @dead to be freed after unlocking. */
@@ -605,9 +610,27 @@ struct sk_buff *ovnic_reasm_add(struct ovnic_dev *vnic, struct sk_buff *skb,
 		f->src = *src;
 		f->info = *info;
 		f->info.offset = 0;
+		f->pool = NULL;
 		hlist_add_head(&f->node, bucket);
 		list_add_tail(&f->lru, &r->lru);
 		r->frames++;
+	}
+
+	/* The pool is charged for what the table holds, frame by frame. */
+	if (!f->pieces) {
+		struct ovnic_pool *pool = ovnic_pool_rx_charge(vnic, truesize);
+
+		if (IS_ERR(pool)) {
+			ovnic_reasm_kill(r, f, &dead);
+			reason = OVNIC_DROP_RX_POOL;
+			goto unlock;
+		}
+		f->pool = pool;
+	} else if (f->pool && !ovnic_pool_rx_charge_more(f->pool, truesize)) {
+		/* It could never complete: give back what it holds. */
+		ovnic_reasm_kill(r, f, &dead);
+		reason = OVNIC_DROP_RX_POOL;
+		goto unlock;
 	}
 
 	ovnic_reasm_link(f, prev, skb);

@@ -124,6 +124,31 @@
  * @IFLA_OVNIC_LAST_AGE: u64, read-only: milliseconds since the last such
  *	change; absent if there was none.
  * @IFLA_OVNIC_PAD: padding for 64-bit attributes
+ * @IFLA_OVNIC_POOL: u32, the memory pool charged for the VNIC's packets.
+ *	Create/change: 0 for the VNIC's own pool (the default), OVNIC_POOL_NONE
+ *	for no accounting at all, else the id of a shared pool made with
+ *	OVNIC_CMD_POOL_NEW in the namespace of the PFs. Dump: id of the pool
+ *	in use (own pools have ids too), OVNIC_POOL_NONE if none.
+ * @IFLA_OVNIC_POOL_LIMIT: u32, bytes (skb truesize) the VNIC's own pool may
+ *	hold in flight, OVNIC_POOL_MIN_LIMIT or more, default
+ *	OVNIC_DEFAULT_POOL_LIMIT; refused while a shared pool or none is in use
+ *	(change a shared pool with OVNIC_CMD_POOL_SET). The sum of the limits
+ *	of all pools may not exceed the module's cap. Dump: the limit of the
+ *	pool in use. Changeable live.
+ * @IFLA_OVNIC_POOL_HIGH: u8, percent of the limit at which the VNIC stops
+ *	its transmit queues (high watermark), 1-100, default
+ *	OVNIC_DEFAULT_POOL_HIGH. Own pool only, like IFLA_OVNIC_POOL_LIMIT.
+ * @IFLA_OVNIC_POOL_LOW: u8, percent of the limit below which stopped queues
+ *	are woken (low watermark), 0-99 and below the high one, default
+ *	OVNIC_DEFAULT_POOL_LOW. Own pool only.
+ * @IFLA_OVNIC_POOL_ADAPTIVE: u8, 0 or 1: shrink the pool's effective limit
+ *	while what it holds drains slowly, grow it back when it drains well.
+ *	Own pool only. Default 0.
+ * @IFLA_OVNIC_POOL_CHARGED: u64, read-only: bytes charged to the pool now
+ * @IFLA_OVNIC_POOL_PEAK: u64, read-only: highest charge seen
+ * @IFLA_OVNIC_POOL_EFFECTIVE: u32, read-only: limit in force (below
+ *	IFLA_OVNIC_POOL_LIMIT while an adaptive pool is shrunk)
+ * @IFLA_OVNIC_POOL_SHARED: u8, read-only: 1 if the pool in use is shared
  * @__IFLA_OVNIC_MAX: one past the last attribute
  * @IFLA_OVNIC_MAX: the last attribute
  */
@@ -159,6 +184,15 @@ enum ovnic_link_attrs {
 	IFLA_OVNIC_LAST_REASON,
 	IFLA_OVNIC_LAST_AGE,
 	IFLA_OVNIC_PAD,
+	IFLA_OVNIC_POOL,
+	IFLA_OVNIC_POOL_LIMIT,
+	IFLA_OVNIC_POOL_HIGH,
+	IFLA_OVNIC_POOL_LOW,
+	IFLA_OVNIC_POOL_ADAPTIVE,
+	IFLA_OVNIC_POOL_CHARGED,
+	IFLA_OVNIC_POOL_PEAK,
+	IFLA_OVNIC_POOL_EFFECTIVE,
+	IFLA_OVNIC_POOL_SHARED,
 
 	__IFLA_OVNIC_MAX
 };
@@ -295,6 +329,14 @@ enum ovnic_reason {
 #define OVNIC_DEFAULT_REASM_FRAMES	256
 #define OVNIC_DEFAULT_REASM_TIMEOUT	200
 
+/* Memory pools (IFLA_OVNIC_POOL*, OVNIC_CMD_POOL_*). */
+#define OVNIC_POOL_OWN			0
+#define OVNIC_POOL_NONE			0xffffffff
+#define OVNIC_POOL_MIN_LIMIT		(128 << 10)
+#define OVNIC_DEFAULT_POOL_LIMIT	(4 << 20)
+#define OVNIC_DEFAULT_POOL_HIGH		100
+#define OVNIC_DEFAULT_POOL_LOW		50
+
 /*
  * Generic netlink family "ovnic", version 1.
  *
@@ -324,6 +366,32 @@ enum ovnic_reason {
  * OVNIC_CMD_LOWER_STATE: a lower changed state: OVNIC_A_EV_IFINDEX,
  *	OVNIC_A_EV_IFNAME, OVNIC_A_EV_LOWER, OVNIC_A_EV_STATE,
  *	OVNIC_A_EV_REASON.
+ *
+ * Memory pools bound the skb memory (truesize) a target holds in flight:
+ * every packet a VNIC transmits, receives or holds for reassembly is
+ * charged to the VNIC's pool until it is freed (transmit) or handed to the
+ * stack (receive). Every VNIC has its own pool by default; shared pools,
+ * made here, serve several VNICs (one tenant). Pools live in the network
+ * namespace of the request (the PFs'); the sum of all pools' limits is
+ * bounded by the module's cap.
+ *
+ * OVNIC_CMD_POOL_NEW: make a shared pool: OVNIC_A_POOL_LIMIT (required),
+ *	OVNIC_A_POOL_ID (else one is allocated), OVNIC_A_POOL_HIGH,
+ *	OVNIC_A_POOL_LOW, OVNIC_A_POOL_ADAPTIVE. The reply is the pool, as
+ *	for OVNIC_CMD_POOL_GET.
+ * OVNIC_CMD_POOL_SET: change pool OVNIC_A_POOL_ID (shared or a VNIC's
+ *	own): any of OVNIC_A_POOL_LIMIT/HIGH/LOW/ADAPTIVE, live. Without
+ *	OVNIC_A_POOL_ID, from the initial namespace only: OVNIC_A_POOL_CAP.
+ * OVNIC_CMD_POOL_DEL: delete shared pool OVNIC_A_POOL_ID; -EBUSY while a
+ *	VNIC uses it or for a VNIC's own pool. Packets still in flight keep
+ *	the pool's memory until they are freed (OVNIC_A_POOL_DRAINING).
+ * OVNIC_CMD_POOL_GET: do: pool OVNIC_A_POOL_ID, or without it the
+ *	module-wide figures (OVNIC_A_POOL_CAP, OVNIC_A_POOL_TOTAL_LIMIT,
+ *	OVNIC_A_POOL_TOTAL_CHARGED, OVNIC_A_POOL_DRAINING); dump: all pools of
+ *	the namespace.
+ * OVNIC_CMD_POOL_BIND: make VNIC OVNIC_A_POOL_IFINDEX (in the request's
+ *	namespace) use pool OVNIC_A_POOL_ID: OVNIC_POOL_OWN, OVNIC_POOL_NONE or
+ *	a shared pool of the namespace of the VNIC's PFs.
  */
 #define OVNIC_GENL_NAME		"ovnic"
 #define OVNIC_GENL_VERSION	1
@@ -337,6 +405,11 @@ enum ovnic_reason {
  * @OVNIC_CMD_RULE_GET: get one rule, or dump rules
  * @OVNIC_CMD_FAILOVER: notification: the active lower changed
  * @OVNIC_CMD_LOWER_STATE: notification: a lower changed state
+ * @OVNIC_CMD_POOL_NEW: make a shared memory pool
+ * @OVNIC_CMD_POOL_DEL: delete a shared memory pool
+ * @OVNIC_CMD_POOL_GET: get one pool or the module's figures, or dump pools
+ * @OVNIC_CMD_POOL_SET: change a pool, or the module's cap
+ * @OVNIC_CMD_POOL_BIND: choose the pool of a VNIC
  * @__OVNIC_CMD_MAX: one past the last command
  * @OVNIC_CMD_MAX: the last command
  */
@@ -347,6 +420,11 @@ enum ovnic_genl_cmd {
 	OVNIC_CMD_RULE_GET,
 	OVNIC_CMD_FAILOVER,
 	OVNIC_CMD_LOWER_STATE,
+	OVNIC_CMD_POOL_NEW,
+	OVNIC_CMD_POOL_DEL,
+	OVNIC_CMD_POOL_GET,
+	OVNIC_CMD_POOL_SET,
+	OVNIC_CMD_POOL_BIND,
 
 	__OVNIC_CMD_MAX
 };
@@ -373,6 +451,36 @@ enum ovnic_genl_cmd {
  * @OVNIC_A_EV_FAILBACK: flag, notifications: return to the primary
  * @OVNIC_A_EV_LOWER_IFINDEX: u32, notifications: ifindex of the lower's
  *	VF net_device (in the PF's namespace), absent once it is gone
+ * @OVNIC_A_POOL_ID: u32, id of a pool, 1 to 0xfffffffe
+ * @OVNIC_A_POOL_LIMIT: u32, bytes (truesize) the pool may hold in flight,
+ *	at least OVNIC_POOL_MIN_LIMIT
+ * @OVNIC_A_POOL_HIGH: u8, high watermark in percent of the limit (1-100):
+ *	transmit queues of the pool's VNICs stop at it
+ * @OVNIC_A_POOL_LOW: u8, low watermark in percent (0-99, below the high
+ *	one): stopped queues are woken below it
+ * @OVNIC_A_POOL_ADAPTIVE: u8, 0 or 1: adaptive effective limit
+ * @OVNIC_A_POOL_EFFECTIVE: u32, read-only: limit in force now
+ * @OVNIC_A_POOL_CHARGED: u64, read-only: bytes charged now
+ * @OVNIC_A_POOL_PEAK: u64, read-only: highest charge seen
+ * @OVNIC_A_POOL_MAX_SKB: u32, read-only: largest single charge seen
+ * @OVNIC_A_POOL_HITS: u64, read-only: times a charge met the limit or the
+ *	high watermark (a transmit queue stopped or a packet was dropped)
+ * @OVNIC_A_POOL_STOPS: u64, read-only: transmit queue stops
+ * @OVNIC_A_POOL_WAKES: u64, read-only: transmit queue wakes
+ * @OVNIC_A_POOL_RX_DROPS: u64, read-only: received packets and
+ *	reassembly pieces dropped for lack of room in the pool
+ * @OVNIC_A_POOL_VNICS: u32, read-only: VNICs using the pool
+ * @OVNIC_A_POOL_OWNER: u32, read-only: ifindex of the VNIC whose own pool
+ *	this is; absent for a shared pool
+ * @OVNIC_A_POOL_IFINDEX: u32, OVNIC_CMD_POOL_BIND: the VNIC
+ * @OVNIC_A_POOL_CAP: u64, bytes: the module-wide bound on the sum of all
+ *	pools' limits
+ * @OVNIC_A_POOL_TOTAL_LIMIT: u64, read-only: sum of all pools' limits
+ * @OVNIC_A_POOL_TOTAL_CHARGED: u64, read-only: bytes charged to all pools,
+ *	deleted ones still draining included
+ * @OVNIC_A_POOL_DRAINING: u32, read-only: deleted pools (and pools of
+ *	deleted VNICs) still charged for packets in flight
+ * @OVNIC_A_POOL_PAD: padding for 64-bit attributes
  * @__OVNIC_A_MAX: one past the last attribute
  * @OVNIC_A_MAX: the last attribute
  */
@@ -392,6 +500,27 @@ enum ovnic_genl_attr {
 	OVNIC_A_EV_NEW,
 	OVNIC_A_EV_FAILBACK,
 	OVNIC_A_EV_LOWER_IFINDEX,
+	OVNIC_A_POOL_ID,
+	OVNIC_A_POOL_LIMIT,
+	OVNIC_A_POOL_HIGH,
+	OVNIC_A_POOL_LOW,
+	OVNIC_A_POOL_ADAPTIVE,
+	OVNIC_A_POOL_EFFECTIVE,
+	OVNIC_A_POOL_CHARGED,
+	OVNIC_A_POOL_PEAK,
+	OVNIC_A_POOL_MAX_SKB,
+	OVNIC_A_POOL_HITS,
+	OVNIC_A_POOL_STOPS,
+	OVNIC_A_POOL_WAKES,
+	OVNIC_A_POOL_RX_DROPS,
+	OVNIC_A_POOL_VNICS,
+	OVNIC_A_POOL_OWNER,
+	OVNIC_A_POOL_IFINDEX,
+	OVNIC_A_POOL_CAP,
+	OVNIC_A_POOL_TOTAL_LIMIT,
+	OVNIC_A_POOL_TOTAL_CHARGED,
+	OVNIC_A_POOL_DRAINING,
+	OVNIC_A_POOL_PAD,
 
 	__OVNIC_A_MAX
 };
