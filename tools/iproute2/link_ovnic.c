@@ -11,9 +11,13 @@
  *           [mode active-backup|balance] [primary N|PFDEV] \
  *           [failback always|never] [updelay MS] [downdelay MS] \
  *           [hash l2|l34|inner] [probe-interval MS] [probe-misses N] ...
+ *   ip link add NAME type ovnic pf PFDEV vf N ... \
+ *           [pool own|none|ID] [pool-limit BYTES] [pool-high PCT] \
+ *           [pool-low PCT] [pool-adaptive on|off]
  *   ip link set NAME type ovnic [vlan VID] [spoofchk on|off] [trust on|off] \
  *           [vni VNI] [remote ADDR] [port PORT] [reasm-mem BYTES] ... \
- *           [mode ...] [primary N] [failback ...] [updelay MS] ...
+ *           [mode ...] [primary N] [failback ...] [updelay MS] ... \
+ *           [pool own|none|ID] [pool-limit BYTES] ...
  *   ip [-j] -d link show NAME
  *
  * One "pf PFDEV vf N" pair is sent as IFLA_OVNIC_PF and IFLA_OVNIC_VF, as
@@ -25,6 +29,10 @@
  * An IPv4 ADDR sets IFLA_OVNIC_LOCAL / IFLA_OVNIC_REMOTE, an IPv6 one
  * IFLA_OVNIC_LOCAL6 / IFLA_OVNIC_REMOTE6.
  *
+ * "pool own" sends IFLA_OVNIC_POOL = OVNIC_POOL_OWN, "pool none"
+ * OVNIC_POOL_NONE, "pool ID" the id of a shared pool (tools/ovnic/ovnic-pool).
+ * The pool-limit BYTES take a K, M or G suffix (powers of 1024).
+ *
  * The plugin only translates words to IFLA_OVNIC_* attributes and back. It
  * does not decide which attributes are required or allowed on create or on
  * change: the kernel does, and explains a refusal with an extack message.
@@ -33,9 +41,12 @@
  * $IP_LIB_DIR/link_ovnic.so (see README.md).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <limits.h>
 #include <net/if.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -65,6 +76,9 @@ static void ovnic_explain(FILE *f)
 		"\t\t [ vni VNI local ADDR [ remote ADDR ] [ port PORT ]\n"
 		"\t\t   [ reasm-mem BYTES ] [ reasm-frames FRAMES ]\n"
 		"\t\t   [ reasm-timeout MS ] ]\n"
+		"\t\t [ pool { own | none | POOLID } ] [ pool-limit POOLBYTES ]\n"
+		"\t\t [ pool-high PCT ] [ pool-low PCT ]\n"
+		"\t\t [ pool-adaptive { on | off } ]\n"
 		"\n"
 		"Where:\tPFDEV  := SR-IOV physical function (network device name)\n"
 		"\tVFNUM  := index of the virtual function on PFDEV, from 0\n"
@@ -86,6 +100,14 @@ static void ovnic_explain(FILE *f)
 		"\tBYTES  := memory of the reassembly table (default 4194304)\n"
 		"\tFRAMES := incomplete frames it holds, 1-65536 (default 256)\n"
 		"\tMS     := age of an incomplete frame, 1-60000 (default 200)\n"
+		"\tPOOLID := id of a shared memory pool (made with ovnic-pool);\n"
+		"\t\t  \"own\" is the VNIC's own pool (the default), \"none\"\n"
+		"\t\t  no accounting\n"
+		"\tPOOLBYTES := bytes the own pool may hold in flight, with an\n"
+		"\t\t  optional K, M or G suffix; at least 128K (default 4M)\n"
+		"\tPCT    := percent of the limit: pool-high stops transmitting\n"
+		"\t\t  (1-100, default 100), below pool-low it resumes (0-99,\n"
+		"\t\t  below pool-high, default 50)\n"
 		"\n"
 		"pf and vf are given when the device is created and cannot change;\n"
 		"the other settings can also be changed with\n"
@@ -117,6 +139,11 @@ static const struct {
 	{ "hash",	IFLA_OVNIC_HASH },
 	{ "probe-interval", IFLA_OVNIC_PROBE_INTERVAL },
 	{ "probe-misses", IFLA_OVNIC_PROBE_MISSES },
+	{ "pool",	IFLA_OVNIC_POOL },
+	{ "pool-limit",	IFLA_OVNIC_POOL_LIMIT },
+	{ "pool-high",	IFLA_OVNIC_POOL_HIGH },
+	{ "pool-low",	IFLA_OVNIC_POOL_LOW },
+	{ "pool-adaptive", IFLA_OVNIC_POOL_ADAPTIVE },
 };
 
 static int ovnic_keyword(const char *word)
@@ -221,6 +248,83 @@ static int ovnic_get_u32_arg(__u32 *val, const char *key, const char *arg)
 	return 0;
 }
 
+/*
+ * Bytes of word @arg: a number with an optional suffix K, M or G (powers
+ * of 1024, "KiB" and "KB" also accepted), at most @max.
+ */
+static int ovnic_get_bytes(__u64 *val, const char *key, const char *arg,
+			   __u64 max)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (end == arg || *arg == '-' || errno)
+		goto bad;
+	switch (*end) {
+	case 'k': case 'K':
+		shift = 10;
+		break;
+	case 'm': case 'M':
+		shift = 20;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		break;
+	}
+	if (shift) {
+		end++;
+		if (*end == 'i')
+			end++;
+		if (*end == 'B' || *end == 'b')
+			end++;
+	}
+	if (*end || v > (max >> shift))
+		goto bad;
+	*val = v << shift;
+	return 0;
+bad:
+	fprintf(stderr,
+		"Error: ovnic: %s must be a byte count up to %llu, optionally with K, M or G: \"%s\".\n",
+		key, (unsigned long long)max, arg);
+	return -1;
+}
+
+/* Percentage word @arg of @key, sent as u8; the kernel checks the range. */
+static int ovnic_add_pct(struct nlmsghdr *n, const char *key, int type,
+			 const char *arg, const char *range)
+{
+	__u32 val;
+
+	if (get_u32(&val, arg, 10) || val > 255) {
+		fprintf(stderr,
+			"Error: ovnic: %s must be a percentage of the pool limit, %s: \"%s\".\n",
+			key, range, arg);
+		return -1;
+	}
+	return addattr8(n, OVNIC_REQ_ROOM, type, val);
+}
+
+/* "pool own|none|ID" */
+static int ovnic_add_pool(struct nlmsghdr *n, const char *arg)
+{
+	__u32 id;
+
+	if (!strcmp(arg, "own")) {
+		id = OVNIC_POOL_OWN;
+	} else if (!strcmp(arg, "none")) {
+		id = OVNIC_POOL_NONE;
+	} else if (get_u32(&id, arg, 10)) {
+		fprintf(stderr,
+			"Error: ovnic: pool must be \"own\", \"none\" or a pool id: \"%s\".\n",
+			arg);
+		return -1;
+	}
+	return addattr32(n, OVNIC_REQ_ROOM, IFLA_OVNIC_POOL, id);
+}
+
 /* ifindex of PF @arg, or 0 after an error message. */
 static unsigned int ovnic_pf_index(const char *arg)
 {
@@ -241,6 +345,7 @@ static unsigned int ovnic_pf_index(const char *arg)
 static int ovnic_add_attr(struct nlmsghdr *n, const char *key, int type,
 			  const char *arg)
 {
+	__u64 bytes;
 	__u32 val32;
 	int err = 0;
 	__u16 vid;
@@ -280,13 +385,23 @@ static int ovnic_add_attr(struct nlmsghdr *n, const char *key, int type,
 	case IFLA_OVNIC_HASH:
 		return ovnic_add_enum(n, key, type, arg, ovnic_hash_names,
 				      ARRAY_SIZE(ovnic_hash_names));
+	case IFLA_OVNIC_POOL:
+		return ovnic_add_pool(n, arg);
+	case IFLA_OVNIC_POOL_LIMIT:
+		if (ovnic_get_bytes(&bytes, key, arg, UINT32_MAX))
+			return -1;
+		return addattr32(n, OVNIC_REQ_ROOM, type, bytes);
+	case IFLA_OVNIC_POOL_HIGH:
+		return ovnic_add_pct(n, key, type, arg, "1-100");
+	case IFLA_OVNIC_POOL_LOW:
+		return ovnic_add_pct(n, key, type, arg, "0-99");
 	case IFLA_OVNIC_VF_VLAN:
 		if (get_u16(&vid, arg, 10)) {
 			invarg("VLAN ID must be an unsigned 16-bit number", arg);
 			return -1;
 		}
 		return addattr16(n, OVNIC_REQ_ROOM, type, vid);
-	default: /* spoofchk, trust */
+	default: /* spoofchk, trust, pool-adaptive */
 		on = parse_on_off(key, arg, &err);
 		if (err)
 			return -1;
@@ -770,6 +885,64 @@ static void ovnic_print_lower(unsigned int index, struct rtattr *nest,
 }
 
 /*
+ * The memory pool the VNIC uses:
+ *   pool 3 [shared] limit 4194304 effective 4194304 high 100 low 50
+ *   [adaptive] charged 0 peak 0
+ * or "pool none" without accounting. JSON: pool (the id, OVNIC_POOL_NONE
+ * for none), pool_shared, pool_limit, pool_effective, pool_high, pool_low,
+ * pool_adaptive, pool_charged, pool_peak.
+ */
+static void ovnic_print_pool(struct rtattr *tb[])
+{
+	bool flag;
+	__u32 id;
+
+	if (!ovnic_attr_ok(tb, IFLA_OVNIC_POOL, sizeof(__u32)))
+		return;
+	id = ovnic_get_u32(tb, IFLA_OVNIC_POOL);
+	if (id == OVNIC_POOL_NONE) {
+		print_color_string(PRINT_FP, COLOR_NONE, NULL, "%s ",
+				   "pool none");
+		print_color_uint(PRINT_JSON, COLOR_NONE, "pool", NULL, id);
+		return;
+	}
+	print_color_uint(PRINT_ANY, COLOR_NONE, "pool", "pool %u ", id);
+	if (ovnic_attr_ok(tb, IFLA_OVNIC_POOL_SHARED, sizeof(__u8))) {
+		flag = ovnic_get_flag(tb, IFLA_OVNIC_POOL_SHARED);
+		if (flag)
+			print_color_string(PRINT_FP, COLOR_NONE, NULL, "%s ",
+					   "shared");
+		print_color_bool(PRINT_JSON, COLOR_NONE, "pool_shared", NULL,
+				 flag);
+	}
+	ovnic_print_u32(tb, IFLA_OVNIC_POOL_LIMIT, "limit", "pool_limit");
+	ovnic_print_u32(tb, IFLA_OVNIC_POOL_EFFECTIVE, "effective",
+			"pool_effective");
+	if (ovnic_attr_ok(tb, IFLA_OVNIC_POOL_HIGH, sizeof(__u8)))
+		print_color_uint(PRINT_ANY, COLOR_NONE, "pool_high", "high %u ",
+				 ovnic_get_u8(tb, IFLA_OVNIC_POOL_HIGH));
+	if (ovnic_attr_ok(tb, IFLA_OVNIC_POOL_LOW, sizeof(__u8)))
+		print_color_uint(PRINT_ANY, COLOR_NONE, "pool_low", "low %u ",
+				 ovnic_get_u8(tb, IFLA_OVNIC_POOL_LOW));
+	if (ovnic_attr_ok(tb, IFLA_OVNIC_POOL_ADAPTIVE, sizeof(__u8))) {
+		flag = ovnic_get_flag(tb, IFLA_OVNIC_POOL_ADAPTIVE);
+		if (flag)
+			print_color_string(PRINT_FP, COLOR_NONE, NULL, "%s ",
+					   "adaptive");
+		print_color_bool(PRINT_JSON, COLOR_NONE, "pool_adaptive", NULL,
+				 flag);
+	}
+	if (ovnic_attr_ok(tb, IFLA_OVNIC_POOL_CHARGED, sizeof(__u64)))
+		print_color_u64(PRINT_ANY, COLOR_NONE, "pool_charged",
+				"charged %llu ",
+				ovnic_get_u64(tb, IFLA_OVNIC_POOL_CHARGED));
+	if (ovnic_attr_ok(tb, IFLA_OVNIC_POOL_PEAK, sizeof(__u64)))
+		print_color_u64(PRINT_ANY, COLOR_NONE, "pool_peak",
+				"peak %llu ",
+				ovnic_get_u64(tb, IFLA_OVNIC_POOL_PEAK));
+}
+
+/*
  * Aggregation settings and state, after the other settings:
  *   mode active-backup primary 0 failback always updelay 0 downdelay 0
  *   hash l34 probe-interval 0 probe-misses 3 active 1 failovers 2
@@ -891,6 +1064,7 @@ static void ovnic_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 		print_color_on_off(PRINT_ANY, COLOR_NONE, "trust", "trust %s ",
 				   ovnic_get_flag(tb, IFLA_OVNIC_VF_TRUST));
 	ovnic_print_overlay(tb);
+	ovnic_print_pool(tb);
 	ovnic_print_aggr(tb);
 }
 

@@ -42,12 +42,6 @@ static struct netlink_range_validation ovnic_vni_range = {
 	.max	= OVNIC_VNI_MAX,
 };
 
-/* Pool ids; OVNIC_POOL_OWN and OVNIC_POOL_NONE are not ids. */
-static struct netlink_range_validation ovnic_pool_id_range = {
-	.min	= 1,
-	.max	= OVNIC_POOL_NONE - 1,
-};
-
 static const struct nla_policy ovnic_genl_policy[OVNIC_A_MAX + 1] = {
 	[OVNIC_A_RULE_VNI]	= NLA_POLICY_FULL_RANGE(NLA_U32, &ovnic_vni_range),
 	[OVNIC_A_RULE_MAC]	= NLA_POLICY_ETH_ADDR,
@@ -58,7 +52,8 @@ static const struct nla_policy ovnic_genl_policy[OVNIC_A_MAX + 1] = {
 	[OVNIC_A_EV_IFINDEX ... OVNIC_A_EV_LOWER_IFINDEX] = {
 		.type = NLA_REJECT,
 		.reject_message = "event attributes are sent, not received" },
-	[OVNIC_A_POOL_ID]	= NLA_POLICY_FULL_RANGE(NLA_U32, &ovnic_pool_id_range),
+	/* Ids are 1 to OVNIC_POOL_NONE - 1; POOL_BIND takes OWN and NONE too. */
+	[OVNIC_A_POOL_ID]	= { .type = NLA_U32 },
 	[OVNIC_A_POOL_LIMIT]	= { .type = NLA_U32 },
 	[OVNIC_A_POOL_HIGH]	= { .type = NLA_U8 },
 	[OVNIC_A_POOL_LOW]	= { .type = NLA_U8 },

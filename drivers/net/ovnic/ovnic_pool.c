@@ -722,6 +722,16 @@ int ovnic_pool_link_check(struct ovnic_dev *vnic, struct net *net,
 	ovnic_pool_cfg_from_link(&cfg, data);
 	if (!ovnic_pool_link_want(vnic, cur, data, &cfg, create, &want))
 		return 0;
+	/*
+	 * A VNIC moved into a tenant's namespace is changed by the tenant's
+	 * administrator; its pool is the host's business.
+	 */
+	if (!create && !ns_capable(net->user_ns, CAP_NET_ADMIN)) {
+		ovnic_err_attr(extack, data[IFLA_OVNIC_POOL] ?: cfg.limit ?:
+				       cfg.high ?: cfg.low ?: cfg.adaptive,
+			       "pool settings need CAP_NET_ADMIN in the namespace of the VNIC's PFs");
+		return -EPERM;
+	}
 
 	mutex_lock(&ovnic_pool_mutex);
 	err = ovnic_pool_link_target(create ? NULL : vnic, net, want, &cfg,
@@ -973,6 +983,12 @@ int ovnic_pool_nl_new(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	ovnic_pool_cfg_from_genl(&cfg, info->attrs);
+	if (id && (nla_get_u32(id) == OVNIC_POOL_OWN ||
+		   nla_get_u32(id) == OVNIC_POOL_NONE)) {
+		ovnic_err_attr(info->extack, id,
+			       "pool id must be 1 to 4294967294 (or absent)");
+		return -EINVAL;
+	}
 	if (!cfg.limit) {
 		NL_SET_ERR_MSG_MOD(info->extack, "pool limit is required");
 		return -EINVAL;
