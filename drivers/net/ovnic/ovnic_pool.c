@@ -568,11 +568,14 @@ static struct ovnic_pool *ovnic_pool_new(struct net *net, u32 id,
 	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
-	if (id)
+	/* Ids start at 1: 0 is OVNIC_POOL_OWN. */
+	if (id) {
 		ret = idr_alloc_u32(&ovnic_pool_ids, pool, &id, id, GFP_KERNEL);
-	else
+	} else {
+		id = 1;
 		ret = idr_alloc_u32(&ovnic_pool_ids, pool, &id,
 				    OVNIC_POOL_NONE - 1, GFP_KERNEL);
+	}
 	if (ret) {
 		kfree(pool);
 		if (ret == -ENOSPC && id) {
@@ -851,17 +854,21 @@ bool ovnic_pool_info(struct ovnic_dev *vnic, struct ovnic_pool_info *pi)
 /* Adaptive limit                                                      */
 
 /*
- * A pool that met its limit and drained less than a quarter of its
- * effective limit in the last interval holds packets its consumer is slow
- * to take: halve what it may hold. One that drained at least half, or did
- * not meet its limit, grows back by doubling.
+ * A pool that met its limit (or is at it) and drained less than a
+ * quarter of its effective limit in the last interval holds packets its
+ * consumer is slow to take: halve what it may hold. One that drained at
+ * least half, or did not meet its limit, grows back by doubling.
  */
 static void ovnic_pool_adapt_one(struct ovnic_pool *pool)
 {
 	long drained = atomic_long_xchg(&pool->drained, 0);
 	long hits = atomic_long_read(&pool->hits);
 	u32 eff = pool->effective;
-	bool hit = hits != pool->adapt_hits;
+	bool hit;
+
+	/* Met its limit, or still at it (queues stopped take no charges). */
+	hit = hits != pool->adapt_hits || test_bit(0, &pool->waiters) ||
+	      atomic_long_read(&pool->charged) >= (long)pool->high_bytes;
 
 	pool->adapt_hits = hits;
 	if (hit && drained < eff / 4)
