@@ -1644,3 +1644,317 @@ events_has()
 }
 
 # <<< aggregation helpers <<<
+
+##############################################################################
+# >>> pool helpers (ovnic_pool.sh) >>>
+#
+# Memory pools (include/uapi/linux/ovnic.h, OVNIC_CMD_POOL_*): every VNIC
+# has its own pool unless bound to a shared one (tools/ovnic/ovnic-pool) or
+# to none. Per-VNIC figures come from "ethtool -S" (pool_charged, pool_peak,
+# pool_limit = the effective limit, pool_max_skb, pool_hits, tx_pool_stops,
+# tx_pool_wakes, tx_pool_requeues, rx_drop_pool) and from "ip -d -j link"
+# (info_data: pool, pool_shared, pool_limit, pool_effective, pool_high,
+# pool_low, pool_adaptive, pool_charged, pool_peak); pools and module-wide
+# figures from "ovnic-pool -j show|summary".
+
+OVNIC_POOL=$OVNIC_ROOT/tools/ovnic/ovnic-pool
+export POOL_MIN_LIMIT=131072
+export POOL_DEFAULT_LIMIT=4194304
+export POOL_NONE=4294967295
+
+pool_tool_ok()
+{
+	[ -x "$OVNIC_POOL" ]
+}
+
+# ovnic_pool NS ARGS...: tools/ovnic/ovnic-pool in netns NS ("" or "-" =
+# the init netns; pools live in the namespace of the PFs).
+ovnic_pool()
+{
+	local ns=$1
+
+	shift
+	nsrun "$ns" "$OVNIC_POOL" "$@"
+}
+
+# pool_get DEV KEY [NS]: ethtool -S counter KEY of VNIC DEV (pool_charged,
+# pool_peak, pool_limit, pool_max_skb, tx_pool_stops, rx_drop_pool...)
+pool_get()
+{
+	ethtool_stat "$1" "$2" "$3"
+}
+
+# pool_link DEV KEY [NS]: info_data KEY of "ip -d -j link show DEV" (pool,
+# pool_shared, pool_limit, pool_effective, pool_high, pool_low,
+# pool_adaptive, pool_charged, pool_peak); booleans print true/false.
+pool_link()
+{
+	ovnic_data "$1" "$2" "$3"
+}
+
+# pool_id DEV [NS]: id of the pool DEV uses (4294967295 = none)
+pool_id()
+{
+	pool_link "$1" pool "$2"
+}
+
+# shellcheck disable=SC2016
+__POOL_PY='
+import json, sys
+
+def out(v):
+    if v is None:
+        sys.exit(1)
+    if isinstance(v, bool):
+        print("true" if v else "false")
+    elif isinstance(v, (dict, list)):
+        print(json.dumps(v))
+    else:
+        print(v)
+
+cmd = sys.argv[1]
+raw = sys.stdin.read()
+try:
+    d = json.loads(raw) if raw.strip() else None
+except ValueError:
+    sys.exit(2)
+if isinstance(d, dict):
+    for k in ("pools", "pool"):
+        if isinstance(d.get(k), list):
+            d = d[k]
+            break
+if cmd == "pool":
+    # argv: ID KEY; stdin: "ovnic-pool -j show [ID]" (a pool or a list)
+    pid, key = int(sys.argv[2]), sys.argv[3]
+    pools = d if isinstance(d, list) else [d]
+    for p in pools:
+        if isinstance(p, dict) and int(p.get("id", -1)) == pid:
+            out(p.get(key))
+            sys.exit(0)
+    sys.exit(1)
+elif cmd == "owner":
+    # argv: IFINDEX; stdin: "ovnic-pool -j show": id of the pool it owns
+    pools = d if isinstance(d, list) else [d]
+    for p in pools:
+        if isinstance(p, dict) and p.get("owner") is not None and \
+           int(p["owner"]) == int(sys.argv[2]):
+            out(p.get("id"))
+            sys.exit(0)
+    sys.exit(1)
+elif cmd == "key":
+    # argv: KEY; stdin: one object (or a list of one)
+    if isinstance(d, list):
+        d = d[0] if d else {}
+    out((d or {}).get(sys.argv[2]))
+'
+
+# pool_show_get ID KEY [NS]: KEY of pool ID in "ovnic-pool -j show ID"
+pool_show_get()
+{
+	ovnic_pool "$3" -j show "$1" 2>/dev/null | "$PYTHON" -S -c "$__POOL_PY" pool "$1" "$2"
+}
+
+# pool_dump_get ID KEY [NS]: KEY of pool ID in the dump "ovnic-pool -j show"
+pool_dump_get()
+{
+	ovnic_pool "$3" -j show 2>/dev/null | "$PYTHON" -S -c "$__POOL_PY" pool "$1" "$2"
+}
+
+# pool_owned_by IFINDEX [NS]: id of the pool whose owner is IFINDEX (dump)
+pool_owned_by()
+{
+	ovnic_pool "$2" -j show 2>/dev/null | "$PYTHON" -S -c "$__POOL_PY" owner "$1"
+}
+
+# pool_summary_get KEY [NS]: KEY of "ovnic-pool -j summary" (cap,
+# total_limit, total_charged, draining)
+pool_summary_get()
+{
+	ovnic_pool "$2" -j summary 2>/dev/null | "$PYTHON" -S -c "$__POOL_PY" key "$1"
+}
+
+# pool_json_key KEY < JSON: KEY of one pool object printed by ovnic-pool -j
+pool_json_key()
+{
+	"$PYTHON" -S -c "$__POOL_PY" key "$1"
+}
+
+# pool_summary_is KEY VALUE [NS]: "ovnic-pool -j summary" KEY is VALUE
+pool_summary_is()
+{
+	[ "$(pool_summary_get "$1" "$3")" = "$2" ]
+}
+
+# pool_stat_cmp DEV KEY OP VALUE [NS]: ethtool -S counter KEY of DEV
+# compared with VALUE by test's OP (-gt, -lt, -eq...); for wait_until
+pool_stat_cmp()
+{
+	local v
+
+	v=$(pool_get "$1" "$2" "$5") || return 1
+	test "$v" "$3" "$4"
+}
+
+# pool_drained: nothing charged anywhere, no deleted pool still draining
+pool_drained()
+{
+	[ "$(pool_summary_get total_charged)" = 0 ] && [ "$(pool_summary_get draining)" = 0 ]
+}
+
+# Sampler of a VNIC's pool gauges: reads the "ethtool -S" counters with
+# the ethtool ioctl in one process (no fork per sample, so that it keeps
+# its pace while a flood loads the vCPUs) and prints a line "t_ms charged
+# effective_limit max_skb peak" per sample until SIGTERM.
+# shellcheck disable=SC2016
+__POOL_SAMPLER_PY='
+import ctypes, fcntl, signal, socket, struct, sys, time
+
+dev, interval = sys.argv[1], float(sys.argv[2])
+SIOCETHTOOL = 0x8946
+ETHTOOL_GSTRINGS, ETHTOOL_GSTATS, ETHTOOL_GSSET_INFO = 0x1b, 0x1d, 0x37
+ETH_SS_STATS = 1
+sk = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+
+def ethtool(buf):
+    cbuf = ctypes.create_string_buffer(bytes(buf), len(buf))
+    ifr = struct.pack("16sP", dev.encode(), ctypes.addressof(cbuf)) + bytes(16)
+    fcntl.ioctl(sk.fileno(), SIOCETHTOOL, ifr)
+    return cbuf.raw
+
+r = ethtool(struct.pack("=IIQI", ETHTOOL_GSSET_INFO, 0, 1 << ETH_SS_STATS, 0))
+n = struct.unpack_from("=I", r, 16)[0]
+r = ethtool(struct.pack("=III", ETHTOOL_GSTRINGS, ETH_SS_STATS, n) + bytes(32 * n))
+names = [r[12 + 32 * i:12 + 32 * (i + 1)].split(b"\0")[0].decode() for i in range(n)]
+want = ["pool_charged", "pool_limit", "pool_max_skb", "pool_peak"]
+idx = [names.index(w) for w in want]
+stop = []
+signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
+req = struct.pack("=II", ETHTOOL_GSTATS, n) + bytes(8 * n)
+while not stop:
+    try:
+        r = ethtool(req)
+    except OSError:
+        break
+    v = struct.unpack_from("=%dQ" % n, r, 8)
+    print(int(time.time() * 1000), *[v[i] for i in idx], flush=True)
+    time.sleep(interval)
+'
+
+# pool_sampler_start NS DEV FILE [INTERVAL]: append a line "t_ms charged
+# effective_limit max_skb peak" (ethtool -S DEV) to FILE every INTERVAL
+# (0.05) s in the background; POOL_SAMPLER_PID is the sampler (stopped by
+# the deferred cleanup or pool_sampler_stop).
+export POOL_SAMPLER_PID=""
+pool_sampler_start()
+{
+	: >"$3"
+	$(__ns_prefix "$1") "$PYTHON" -S -c "$__POOL_SAMPLER_PY" "$2" "${4:-0.05}" >>"$3" 2>&1 &
+	POOL_SAMPLER_PID=$!
+	defer bg_stop "$POOL_SAMPLER_PID"
+}
+
+pool_sampler_stop()
+{
+	[ -n "$POOL_SAMPLER_PID" ] && bg_stop "$POOL_SAMPLER_PID"
+	POOL_SAMPLER_PID=""
+}
+
+# pool_samples FILE [FROM_MS [TO_MS]]: "count max_charged" of the samples
+# taken in [FROM_MS, TO_MS)
+pool_samples()
+{
+	awk -v a="${2:-0}" -v b="${3:-0}" 'BEGIN { m = 0; n = 0 }
+		$1 >= a && (b == 0 || $1 < b) && $2 ~ /^[0-9]+$/ { n++; if ($2 + 0 > m) m = $2 + 0 }
+		END { print n, m }' "$1"
+}
+
+# pool_samples_over FILE BOUND [FROM_MS [TO_MS]]: "count first_t first_v" of
+# the samples in the window whose charge exceeds BOUND (count 0: none)
+pool_samples_over()
+{
+	awk -v bound="$2" -v a="${3:-0}" -v b="${4:-0}" 'BEGIN { n = 0; ft = "-"; fv = "-" }
+		$1 >= a && (b == 0 || $1 < b) && $2 ~ /^[0-9]+$/ && $2 + 0 > bound + 0 {
+			if (!n) { ft = $1; fv = $2 } n++ }
+		END { print n, ft, fv }' "$1"
+}
+
+# pool_first_under FILE BOUND FROM_MS: time of the first sample at or after
+# FROM_MS whose charge is at most BOUND (fails when none)
+pool_first_under()
+{
+	awk -v bound="$2" -v a="$3" '$1 >= a && $2 ~ /^[0-9]+$/ && $2 + 0 <= bound + 0 { print $1; f = 1; exit }
+		END { exit !f }' "$1"
+}
+
+# pool_sockbuf_max BYTES: let sockets ask for send and receive buffers of
+# BYTES (a UDP sender's own send buffer must not be what limits a flood;
+# iperf3 -w sets both and checks them), in the init netns and in hvb where
+# the namespace has its own; restored at exit.
+pool_sockbuf_max()
+{
+	local ns
+	local k
+	local old
+
+	for ns in - "$HVB"; do
+		for k in net.core.wmem_max net.core.rmem_max; do
+			old=$(nsrun "$ns" sysctl -n "$k" 2>/dev/null) || continue
+			[ "$old" -ge "$1" ] && continue
+			defer nsrun "$ns" sysctl -qw "$k=$old"
+			nsrun "$ns" sysctl -qw "$k=$1"
+		done
+	done
+	return 0
+}
+
+# flood_start NAME SNS DST RNS PORT [iperf3 args]: unlimited UDP (iperf3
+# -u -b 0) from netns SNS to DST:PORT (one-shot server in netns RNS) in the
+# background until flood_stop NAME (at most 120 s). Waits for the server.
+declare -A FLOOD_CPID=() FLOOD_SPID=()
+export FLOOD_DIR=""
+flood_start()
+{
+	local name=$1
+	local sns=$2
+	local dst=$3
+	local rns=$4
+	local port=$5
+
+	shift 5
+	if [ -z "$FLOOD_DIR" ] || [ ! -d "$FLOOD_DIR" ]; then
+		FLOOD_DIR=$(mktemp -d /tmp/ovnic-flood.XXXXXX)
+		defer rm -rf "$FLOOD_DIR"
+	fi
+	$(__ns_prefix "$rns") timeout 180 iperf3 -s -1 -p "$port" -J >"$FLOOD_DIR/$name.server" 2>&1 &
+	FLOOD_SPID[$name]=$!
+	defer bg_stop "$!"
+	wait_until 15 nsrun "$rns" sh -c "ss -ltn | grep -q ':$port '" || return 1
+	$(__ns_prefix "$sns") timeout 150 iperf3 -c "$dst" -p "$port" -u -b 0 -t 120 -J \
+		--connect-timeout 5000 "$@" >"$FLOOD_DIR/$name.client" 2>&1 &
+	FLOOD_CPID[$name]=$!
+	defer bg_stop "$!"
+	return 0
+}
+
+# flood_running NAME: the client still runs
+flood_running()
+{
+	kill -0 "${FLOOD_CPID[$1]}" 2>/dev/null
+}
+
+# flood_stop NAME: end the flood (the client tells the server), wait a
+# little for both to finish.
+flood_stop()
+{
+	local name=$1
+	local p
+
+	kill -TERM "${FLOOD_CPID[$name]}" 2>/dev/null
+	for p in "${FLOOD_CPID[$name]}" "${FLOOD_SPID[$name]}"; do
+		wait_until 10 not kill -0 "$p" 2>/dev/null
+		bg_stop "$p"
+	done
+	return 0
+}
+
+# <<< pool helpers <<<
