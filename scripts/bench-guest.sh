@@ -3,7 +3,7 @@
 #
 # The ovnic benchmark, run inside the test VM by "make bench" (scripts/vm.sh
 # --bench) after the topology is up and ovnic.ko is loaded. Three parts, in
-# this order (BENCH_PARTS, default "throughput failover balance"):
+# this order (BENCH_PARTS, default "throughput failover balance pool"):
 #
 #   throughput  ovnic overlay vs raw VF vs vxlan vs geneve (below)
 #   failover    outage and losses of a 2000 pps UDP stream when the active
@@ -11,6 +11,9 @@
 #               (miimon, arp_interval); see "failover" further down
 #   balance     iperf3 -P 8 over an ovnic balance VNIC on two PNICs vs a
 #               one-lower VNIC; see "balance" further down
+#   pool        a victim VNIC's TCP throughput alone and while another VNIC
+#               on the same PF floods, with memory pools and without; see
+#               "pool" further down
 #
 # Throughput: iperf3 TCP, one stream (tcp1) and four streams
 # (tcp4, -P 4), from hypervisor A (init netns) to hypervisor B (netns hvb)
@@ -48,7 +51,8 @@
 # bonding_arp ovnic"; bonding first: see bond_up), BENCH_FAILOVER_REVERSE
 # (1: also a stream the other way, receiver -> A), BENCH_FAILOVER_REVERSE_PPS
 # (BENCH_PPS / 4); balance: BENCH_BALANCE_STREAMS (8),
-# BENCH_BALANCE_ROUNDS (3).
+# BENCH_BALANCE_ROUNDS (3); pool: BENCH_POOL_ROUNDS (5),
+# BENCH_POOL_FLOOD_LIMIT (256K: the flooding VNIC's own pool).
 
 # The configurations' functions are called by name ("${cfg}_up").
 # shellcheck disable=SC2317
@@ -64,7 +68,7 @@ TN_B=198.51.100.2
 SECS=${BENCH_SECS:-5}
 ROUNDS=${BENCH_ROUNDS:-5}
 CONFIGS=${BENCH_CONFIGS:-raw ovnic vxlan geneve}
-PARTS=${BENCH_PARTS:-throughput failover balance}
+PARTS=${BENCH_PARTS:-throughput failover balance pool}
 TRACE=${BENCH_TRACE:-1}
 TNL_VF_TX=${BENCH_TNL_VF_TX:-off}
 TRACEFS=/sys/kernel/tracing
@@ -1099,6 +1103,213 @@ balance_main() {
 	note "balance: under TCG on $(nproc) vCPUs the emulation's CPU time limits throughput, not the wires (no wire speed to add): expect a ratio near 1 with run-to-run noise; the shares show the flows on both PNICs"
 }
 
+# --- pool: isolation by per-target memory pools
+#
+# Plain VNICs, two on the same PF of each hypervisor (different VFs):
+#
+#   victim   vpv  (pfa0 vf 0, 192.0.2.1)    -> vpvb (hvb, pfb0 vf 0, 192.0.2.2)
+#   flooder  vpf  (pfa0 vf 1, 198.51.100.1) -> vpfb (hvb, pfb0 vf 1, 198.51.100.2)
+#
+# The victim's iperf3 TCP throughput (one stream, $SECS s) is measured
+# alone ("solo") and while the flooder sends iperf3 UDP without a rate
+# limit (-b 0, two streams, send buffers above its pool) to its peer
+# ("flood"), in two modes switched live on the same VNICs: "on", every VNIC
+# on its own pool (the defaults; the flooder's limited to
+# $POOL_FLOOD_LIMIT: unshaped, its in-flight bytes peaked at ~0.5 MiB in a
+# first run, so a 1 MiB pool never bound it), and "off", "pool none" on all
+# four. $POOL_ROUNDS
+# rounds, the order of the modes alternating; medians. Figures:
+#   pool_isolation          flood / solo throughput of the victim, pools on
+#   pool_isolation_nopool   the same, pools off
+#   pool_overhead           solo throughput pools on / pools off
+# plus the raw Mbit/s (pool_victim_{solo,flood}_mbps_{on,off}) and what
+# the flooder got through (pool_flood_mbps_{on,off}, sender side). Under
+# TCG the two VNICs compete mostly for the emulation's CPU time, which
+# pools do not bound: read the isolation ratios with that in mind.
+
+POOL_ROUNDS=${BENCH_POOL_ROUNDS:-5}
+POOL_FLOOD_LIMIT=${BENCH_POOL_FLOOD_LIMIT:-256K}
+POOL_V_A=192.0.2.1
+POOL_V_B=192.0.2.2
+POOL_F_A=198.51.100.1
+POOL_F_B=198.51.100.2
+POOL_F_PORT=5310
+declare -A POOL_MBPS
+declare -A POOL_SYSCTL
+pool_flood_pid=
+pool_flood_spid=
+
+pool_up() {
+	local k
+
+	ip link add vpv type ovnic pf pfa0 vf 0 || return 1
+	ip link add vpf type ovnic pf pfa0 vf 1 || return 1
+	ip -n "$NS" link add vpvb type ovnic pf pfb0 vf 0 || return 1
+	ip -n "$NS" link add vpfb type ovnic pf pfb0 vf 1 || return 1
+	tenant_up a vpv "$POOL_V_A" && tenant_up a vpf "$POOL_F_A" &&
+		tenant_up b vpvb "$POOL_V_B" && tenant_up b vpfb "$POOL_F_B" || return 1
+	wait_carrier a vpv 20 && wait_carrier a vpf 20 &&
+		wait_carrier b vpvb 20 && wait_carrier b vpfb 20 || return 1
+	# The flooder's socket must be able to hold more than its pool.
+	for k in net.core.wmem_max net.core.rmem_max; do
+		POOL_SYSCTL[$k]=$(sysctl -n "$k" 2>/dev/null) || continue
+		sysctl -qw "$k=16777216" 2>/dev/null || true
+	done
+	wait_reach "$POOL_V_B" && wait_reach "$POOL_F_B"
+}
+
+pool_flood_stop() {
+	local p
+
+	for p in $pool_flood_pid $pool_flood_spid; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	pool_flood_pid=
+	pool_flood_spid=
+}
+
+pool_down() {
+	local k
+
+	pool_flood_stop
+	ip link del vpv 2>/dev/null || true
+	ip link del vpf 2>/dev/null || true
+	ip -n "$NS" link del vpvb 2>/dev/null || true
+	ip -n "$NS" link del vpfb 2>/dev/null || true
+	for k in "${!POOL_SYSCTL[@]}"; do
+		sysctl -qw "$k=${POOL_SYSCTL[$k]}" 2>/dev/null || true
+	done
+	POOL_SYSCTL=()
+}
+
+# pool_mode on|off: own pools (the flooder's limited) or none, on all four.
+pool_mode() {
+	if [ "$1" = on ]; then
+		ip link set vpv type ovnic pool own &&
+			ip link set vpf type ovnic pool own pool-limit "$POOL_FLOOD_LIMIT" &&
+			ip -n "$NS" link set vpvb type ovnic pool own &&
+			ip -n "$NS" link set vpfb type ovnic pool own
+	else
+		ip link set vpv type ovnic pool none &&
+			ip link set vpf type ovnic pool none &&
+			ip -n "$NS" link set vpvb type ovnic pool none &&
+			ip -n "$NS" link set vpfb type ovnic pool none
+	fi
+}
+
+# Start the flood: UDP -b 0 from vpf to vpfb for $1 s (server in B).
+pool_flood_start() {
+	local i out=/tmp/bench-pool-flood.$$
+
+	ip netns exec "$NS" timeout $(($1 + 60)) iperf3 -s -1 -p "$POOL_F_PORT" \
+		>/dev/null 2>&1 &
+	pool_flood_spid=$!
+	for ((i = 0; i < 50; i++)); do
+		ip netns exec "$NS" ss -ltn 2>/dev/null | grep -q ":$POOL_F_PORT " && break
+		sleep 0.2
+	done
+	timeout $(($1 + 40)) iperf3 -c "$POOL_F_B" -p "$POOL_F_PORT" -u -b 0 -P 2 \
+		-l 1400 -w 4M -t "$1" -J --connect-timeout 5000 >"$out" 2>&1 &
+	pool_flood_pid=$!
+}
+
+# Wait for the flood to end; POOL_FLOOD_MBPS = the flooder's sender-side
+# Mbit/s (empty if unknown). Not in a subshell: it waits for its children.
+POOL_FLOOD_MBPS=
+pool_flood_wait() {
+	local out=/tmp/bench-pool-flood.$$ v
+
+	wait "$pool_flood_pid" 2>/dev/null || true
+	pool_flood_pid=
+	kill "$pool_flood_spid" 2>/dev/null || true
+	wait "$pool_flood_spid" 2>/dev/null || true
+	pool_flood_spid=
+	v=$(jq -r '(.end.sum_sent.bits_per_second // .end.sum.bits_per_second) / 1e6' "$out" 2>/dev/null) || v=
+	rm -f "$out"
+	POOL_FLOOD_MBPS=
+	if [ -n "$v" ] && [ "$v" != null ]; then
+		POOL_FLOOD_MBPS=$(printf '%.1f' "$v")
+	fi
+	return 0
+}
+
+# One mode of one round: solo, then under the flood.
+pool_run() {
+	local mode=$1 r=$2 v f st0 st1
+
+	if ! pool_mode "$mode"; then
+		FAILED[pool]="cannot switch the pools $mode (ip link ... pool own|none)"
+		return 1
+	fi
+	if v=$(iperf "$POOL_V_B" 1 "$SECS"); then
+		POOL_MBPS[solo_$mode]="${POOL_MBPS[solo_$mode]:-} $v"
+		note "pool round $r $mode: victim solo $v Mbit/s"
+	else
+		note "pool round $r $mode: victim solo: iperf3 failed"
+	fi
+	st0=$(ovnic_stat vpf tx_pool_stops a)
+	# The flood starts a second before the victim and ends after it.
+	pool_flood_start $((SECS + 4))
+	sleep 1.5
+	if v=$(iperf "$POOL_V_B" 1 "$SECS"); then
+		POOL_MBPS[flood_$mode]="${POOL_MBPS[flood_$mode]:-} $v"
+	else
+		v=failed
+	fi
+	pool_flood_wait
+	f=$POOL_FLOOD_MBPS
+	st1=$(ovnic_stat vpf tx_pool_stops a)
+	[ -z "$f" ] || POOL_MBPS[flooder_$mode]="${POOL_MBPS[flooder_$mode]:-} $f"
+	note "pool round $r $mode: victim under flood $v Mbit/s, flooder ${f:-?} Mbit/s sent, flooder queue stops +$((st1 - st0)), flooder pool_peak $(ovnic_stat vpf pool_peak a), victim pool_peak $(ovnic_stat vpv pool_peak a)"
+}
+
+pool_main() {
+	local r mode order k
+
+	cur_cfg=pool
+	if ! pool_up; then
+		FAILED[pool]="set-up failed or no traffic"
+		note "pool: ${FAILED[pool]}"
+		pool_down
+		cur_cfg=
+		return 0
+	fi
+	note "pool: victim vpv (pfa0vf0) -> vpvb, flooder vpf (pfa0vf1, pool $POOL_FLOOD_LIMIT when on) -> vpfb; iperf3 TCP -t $SECS, UDP -b 0 -P 2 flood; $POOL_ROUNDS rounds"
+	for ((r = 1; r <= POOL_ROUNDS; r++)); do
+		order="on off"
+		[ $((r % 2)) = 0 ] && order="off on"
+		for mode in $order; do
+			pool_run "$mode" "$r" || break 2
+		done
+	done
+	pool_down
+	cur_cfg=
+	[ -z "${FAILED[pool]:-}" ] || { note "pool: ${FAILED[pool]}"; return 0; }
+
+	for k in solo_on flood_on solo_off flood_off flooder_on flooder_off; do
+		[ -n "${POOL_MBPS[$k]:-}" ] || continue
+		M[pool_$k]=$(median "${POOL_MBPS[$k]}")
+		note "pool $k runs (Mbit/s):${POOL_MBPS[$k]}"
+	done
+	for k in solo_on flood_on solo_off flood_off; do
+		[ -n "${M[pool_$k]:-}" ] && echo "bench: pool_victim_${k%_*}_mbps_${k#*_} ${M[pool_$k]}"
+	done
+	for k in on off; do
+		[ -n "${M[pool_flooder_$k]:-}" ] && echo "bench: pool_flood_mbps_$k ${M[pool_flooder_$k]}"
+	done
+	if [ -z "${M[pool_solo_on]:-}" ] || [ -z "${M[pool_solo_off]:-}" ]; then
+		FAILED[pool]="victim iperf3 failed"
+		return 0
+	fi
+	[ -n "${M[pool_flood_on]:-}" ] &&
+		echo "bench: pool_isolation $(ratio "${M[pool_flood_on]}" "${M[pool_solo_on]}")"
+	[ -n "${M[pool_flood_off]:-}" ] &&
+		echo "bench: pool_isolation_nopool $(ratio "${M[pool_flood_off]}" "${M[pool_solo_off]}")"
+	echo "bench: pool_overhead $(ratio "${M[pool_solo_on]}" "${M[pool_solo_off]}")"
+	return 0
+}
+
 # --- main
 
 start=$SECONDS
@@ -1178,6 +1389,12 @@ t=$SECONDS
 if [[ " $PARTS " == *" balance "* ]]; then
 	balance_main
 	note "balance part ran $((SECONDS - t)) s"
+fi
+
+t=$SECONDS
+if [[ " $PARTS " == *" pool "* ]]; then
+	pool_main
+	note "pool part ran $((SECONDS - t)) s"
 fi
 
 rc=0
