@@ -39,7 +39,10 @@
 # - bad requests (limit below the minimum, low >= high, high 0 or > 100,
 #   unknown pool id, own-pool settings on a shared pool, limits over the
 #   module's cap, a cap below the sum of the limits...) are refused with
-#   their extack message;
+#   their extack message; pool ids past INT_MAX work and go with their
+#   namespace; a user without CAP_NET_ADMIN (or root of a user
+#   namespace, where one can be made) cannot make, change, delete or bind
+#   pools but can read them;
 # - an adaptive pool whose VF is shaped (tbf 5mbit) shrinks its effective
 #   limit, and grows back to its limit within ~2 s once the shaper is gone;
 # - nothing appears in the kernel log.
@@ -254,6 +257,7 @@ test_limit_change()
 	local max_skb
 	local bound
 	local t_low
+	local t_set
 	local t_under
 	local t_raise
 	local n
@@ -278,12 +282,15 @@ test_limit_change()
 	if ! run_capture ip link set dev vna0 type ovnic pool-limit $low; then
 		fail "lowering to $low under traffic: $CMD_ERR"
 	fi
+	# What was charged before stays until freed: wait for the drain, in
+	# samples read after the change was made (a sample read while "ip
+	# link" ran may show a dip of the old limit's charge).
+	t_set=$(now_ms)
 	check_eq "ethtool pool_limit after lowering" "$(pool_get vna0 pool_limit)" $low
-	# What was charged before stays until freed: wait for the drain.
 	max_skb=$(pool_get vna0 pool_max_skb)
 	bound=$((low + max_skb))
-	if wait_until 3 pool_first_under "$samples" $bound "$t_low"; then
-		t_under=$(pool_first_under "$samples" $bound "$t_low")
+	if wait_until 3 pool_first_under "$samples" $bound "$t_set"; then
+		t_under=$(pool_first_under "$samples" $bound "$t_set")
 		log_info "charge under the new bound $((t_under - t_low)) ms after lowering"
 	else
 		fail "charge not under the new limit + max_skb ($bound) 3 s after lowering"
@@ -661,6 +668,41 @@ test_badreq()
 		check_cmd ovnic_pool - del 4077
 	else
 		fail "ovnic-pool add id 4077: $CMD_ERR"
+	fi
+	# Ids past INT_MAX are valid; a namespace going away takes such pools
+	# too (and gives their limits back to the cap).
+	tl=$(pool_summary_get total_limit)
+	ip netns add ovpt || fail "ip netns add ovpt"
+	defer ip netns del ovpt
+	check_cmd ovnic_pool ovpt add id 4294967294 limit 1M
+	check_cmd ovnic_pool ovpt add id 3000000000 limit 1M
+	check_eq "pool 3000000000 limit" "$(pool_show_get 3000000000 limit ovpt)" 1048576
+	check_eq "total_limit with two high ids" "$(pool_summary_get total_limit)" $((tl + 2097152))
+	ip netns del ovpt
+	wait_until 10 pool_summary_is total_limit "$tl" ||
+		fail "namespace deleted: total_limit $(pool_summary_get total_limit), want $tl"
+	# Changing pools needs CAP_NET_ADMIN, reading them does not.
+	if command -v setpriv >/dev/null; then
+		local nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+
+		check_cmd_fails "Operation not permitted" "${nobody[@]}" "$OVNIC_POOL" add limit 1M
+		check_cmd_fails "Operation not permitted" "${nobody[@]}" "$OVNIC_POOL" set "$own" limit 1M
+		check_cmd_fails "Operation not permitted" "${nobody[@]}" "$OVNIC_POOL" bind vna0 none
+		check_cmd "${nobody[@]}" "$OVNIC_POOL" show "$own"
+	fi
+	if command -v capsh >/dev/null; then
+		check_cmd_fails "Operation not permitted" capsh --drop=cap_net_admin -- -c \
+			"'$OVNIC_POOL' del $own"
+	fi
+	check_eq "vna0 still on its own pool" "$(pool_id vna0)" "$own"
+	# Pools draw on the one module-wide cap: the root of a user namespace
+	# may not make or change them (binding needs the PFs' namespace too).
+	if unshare -U -r true 2>/dev/null; then
+		check_cmd_fails "Operation not permitted" unshare -U -r -n "$OVNIC_POOL" add limit 1M
+		check_cmd_fails "Operation not permitted" unshare -U -r "$OVNIC_POOL" set "$own" limit 1M
+		check_cmd_fails "Operation not permitted" unshare -U -r "$OVNIC_POOL" bind vna0 none
+	else
+		log_info "unshare -U fails here (chroot?): user namespace refusals not tried"
 	fi
 	log_test "bad requests (ovnic-pool): limits, watermarks, ids, netns, own-pool settings"
 

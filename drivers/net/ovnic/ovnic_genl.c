@@ -362,12 +362,12 @@ static const struct genl_ops ovnic_genl_ops[] = {
 	{
 		.cmd	= OVNIC_CMD_POOL_NEW,
 		.doit	= ovnic_pool_nl_new,
-		.flags	= GENL_UNS_ADMIN_PERM,
+		.flags	= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd	= OVNIC_CMD_POOL_DEL,
 		.doit	= ovnic_pool_nl_del,
-		.flags	= GENL_UNS_ADMIN_PERM,
+		.flags	= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd	= OVNIC_CMD_POOL_GET,
@@ -377,7 +377,7 @@ static const struct genl_ops ovnic_genl_ops[] = {
 	{
 		.cmd	= OVNIC_CMD_POOL_SET,
 		.doit	= ovnic_pool_nl_set,
-		.flags	= GENL_UNS_ADMIN_PERM,
+		.flags	= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd	= OVNIC_CMD_POOL_BIND,

@@ -332,40 +332,53 @@ static void ovnic_reasm_limits(struct ovnic_dev *vnic, struct nlattr *data[])
 			       ovnic_nla_u32(data[IFLA_OVNIC_REASM_TIMEOUT]));
 }
 
-/* Change a running overlay VNIC's configuration. */
-static int ovnic_overlay_change(struct ovnic_dev *vnic, struct nlattr *data[],
-				struct netlink_ext_ack *extack)
+/*
+ * The new endpoints of a running overlay VNIC, parsed and checked but not
+ * in use yet: NULL if the request changes none, an ERR_PTR if it is bad.
+ */
+static struct ovnic_overlay *
+ovnic_overlay_prepare(struct ovnic_dev *vnic, struct nlattr *data[],
+		      struct netlink_ext_ack *extack)
 {
 	struct ovnic_overlay *old = rtnl_dereference(vnic->ovl);
 	struct ovnic_overlay *ovl;
-	struct ovnic_port *port;
-	unsigned int i;
 	int err;
 
 	if (!data[IFLA_OVNIC_VNI] && !data[IFLA_OVNIC_LOCAL] &&
 	    !data[IFLA_OVNIC_LOCAL6] && !data[IFLA_OVNIC_REMOTE] &&
 	    !data[IFLA_OVNIC_REMOTE6] && !data[IFLA_OVNIC_PORT])
-		goto limits;
+		return NULL;
 
 	ovl = kmemdup(old, sizeof(*old), GFP_KERNEL);
 	if (!ovl)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	err = ovnic_overlay_parse(ovl, data, extack);
 	if (err) {
 		kfree(ovl);
-		return err;
+		return ERR_PTR(err);
 	}
+	return ovl;
+}
 
-	for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
-		ovnic_neigh_stop(port);
-	rcu_assign_pointer(vnic->ovl, ovl);
-	kfree_rcu(old, rcu);
-	for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
-		if (ovnic_port_usable(port) || !ovnic_port_speaks(port))
-			ovnic_neigh_start(port, ovl);
-limits:
+/* Put what ovnic_overlay_prepare() made (if anything) in use; cannot fail. */
+static void ovnic_overlay_commit(struct ovnic_dev *vnic,
+				 struct ovnic_overlay *ovl,
+				 struct nlattr *data[])
+{
+	struct ovnic_overlay *old = rtnl_dereference(vnic->ovl);
+	struct ovnic_port *port;
+	unsigned int i;
+
+	if (ovl) {
+		for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
+			ovnic_neigh_stop(port);
+		rcu_assign_pointer(vnic->ovl, ovl);
+		kfree_rcu(old, rcu);
+		for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
+			if (ovnic_port_usable(port) || !ovnic_port_speaks(port))
+				ovnic_neigh_start(port, ovl);
+	}
 	ovnic_reasm_limits(vnic, data);
-	return 0;
 }
 
 /*
@@ -600,6 +613,7 @@ static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 {
 	struct ovnic_dev *vnic = netdev_priv(dev);
 	struct ovnic_port *first = &vnic->ports[0];
+	struct ovnic_overlay *ovl = NULL;
 	struct ovnic_port *port;
 	bool probes_changed;
 	unsigned int i;
@@ -644,10 +658,21 @@ static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 			return err;
 	}
 	if (ovnic_is_overlay(vnic)) {
-		err = ovnic_overlay_change(vnic, data, extack);
-		if (err)
-			return err;
+		ovl = ovnic_overlay_prepare(vnic, data, extack);
+		if (IS_ERR(ovl))
+			return PTR_ERR(ovl);
 	}
+	/*
+	 * The pool step can still fail (a pool change over generic netlink
+	 * may have used the cap since the check): before anything changes.
+	 */
+	err = ovnic_pool_link_apply(vnic, vnic->link_net, data, false, extack);
+	if (err) {
+		kfree(ovl);
+		return err;
+	}
+	if (ovnic_is_overlay(vnic))
+		ovnic_overlay_commit(vnic, ovl, data);
 	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		if (!ovnic_port_lower(port))
 			continue;
@@ -655,9 +680,6 @@ static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 		if (err)
 			return err;
 	}
-	err = ovnic_pool_link_apply(vnic, vnic->link_net, data, false, extack);
-	if (err)
-		return err;
 	/* New endpoints or probe settings: the probes start over. */
 	probes_changed = data[IFLA_OVNIC_PROBE_INTERVAL] ||
 			 data[IFLA_OVNIC_PROBE_MISSES] ||

@@ -236,10 +236,14 @@ static void ovnic_pool_set_effective(struct ovnic_pool *pool, u32 effective)
 	WRITE_ONCE(pool->effective, effective);
 	WRITE_ONCE(pool->high_bytes, max_t(u64, high, 1));
 	WRITE_ONCE(pool->low_bytes, low);
-	set_bit(0, &pool->waiters);
-	/* As in ovnic_pool_stop(): a raised limit wakes stopped queues. */
-	smp_mb__after_atomic();
-	if (atomic_long_read(&pool->charged) <= (long)low)
+	/*
+	 * A raised limit wakes queues stopped on the pool. Pairs with the
+	 * barrier in ovnic_pool_stop(): a VNIC stopping now either sees the
+	 * new watermark there or left the bit set for this check.
+	 */
+	smp_mb();
+	if (test_bit(0, &pool->waiters) &&
+	    atomic_long_read(&pool->charged) <= (long)low)
 		ovnic_pool_wake(pool);
 }
 
@@ -251,9 +255,16 @@ static void ovnic_charge_done(struct sk_buff *skb, struct ubuf_info *uarg,
 {
 	struct ovnic_charge *c = container_of(uarg, struct ovnic_charge, ubuf);
 
-	if (!refcount_dec_and_test(&uarg->refcnt))
-		return;
+	/*
+	 * The whole callback is a read-side section: module exit waits for
+	 * the last record, then for a grace period, so no CPU is still in
+	 * here when the module's text goes.
+	 */
 	rcu_read_lock();
+	if (!refcount_dec_and_test(&uarg->refcnt)) {
+		rcu_read_unlock();
+		return;
+	}
 	ovnic_pool_sub(c->pool, c->bytes);
 	ovnic_pool_put(c->pool);
 	kmem_cache_free(ovnic_charge_cache, c);
@@ -357,6 +368,18 @@ void ovnic_pool_tx_done(struct ovnic_dev *vnic)
 /* ------------------------------------------------------------------ */
 /* Receive and reassembly                                              */
 
+/*
+ * Room for @bytes more within the limit; an empty pool takes one skb of
+ * any size (as transmit does), so a pool shrunk near the minimum still
+ * passes a large GRO or reassembled frame.
+ */
+static bool ovnic_pool_rx_room(struct ovnic_pool *pool, unsigned int bytes)
+{
+	long charged = atomic_long_read(&pool->charged);
+
+	return !charged || charged + bytes <= (long)READ_ONCE(pool->effective);
+}
+
 /**
  * ovnic_pool_rx_charge - charge a received frame or reassembly piece
  * @vnic: the VNIC
@@ -375,8 +398,7 @@ struct ovnic_pool *ovnic_pool_rx_charge(struct ovnic_dev *vnic,
 
 	if (!pool)
 		return NULL;
-	if (atomic_long_read(&pool->charged) + bytes >
-	    READ_ONCE(pool->effective)) {
+	if (!ovnic_pool_rx_room(pool, bytes)) {
 		atomic_long_inc(&pool->hits);
 		atomic_long_inc(&pool->rx_drops);
 		return ERR_PTR(-ENOBUFS);
@@ -395,8 +417,7 @@ struct ovnic_pool *ovnic_pool_rx_charge(struct ovnic_dev *vnic,
  */
 bool ovnic_pool_rx_charge_more(struct ovnic_pool *pool, unsigned int bytes)
 {
-	if (atomic_long_read(&pool->charged) + bytes >
-	    READ_ONCE(pool->effective)) {
+	if (!ovnic_pool_rx_room(pool, bytes)) {
 		atomic_long_inc(&pool->hits);
 		atomic_long_inc(&pool->rx_drops);
 		return false;
@@ -882,11 +903,11 @@ static void ovnic_pool_adapt_one(struct ovnic_pool *pool)
 static void ovnic_pool_adapt(struct work_struct *work)
 {
 	struct ovnic_pool *pool;
+	unsigned long id, tmp;
 	bool any = false;
-	int id;
 
 	mutex_lock(&ovnic_pool_mutex);
-	idr_for_each_entry(&ovnic_pool_ids, pool, id) {
+	idr_for_each_entry_ul(&ovnic_pool_ids, pool, tmp, id) {
 		if (!pool->adaptive)
 			continue;
 		ovnic_pool_adapt_one(pool);
@@ -1004,8 +1025,12 @@ int ovnic_pool_nl_new(struct sk_buff *skb, struct genl_info *info)
 	pool = ovnic_pool_new(genl_info_net(info), id ? nla_get_u32(id) : 0,
 			      &cfg, info->extack);
 	err = PTR_ERR_OR_ZERO(pool);
-	if (!err)
+	if (!err) {
 		err = ovnic_pool_reply(info, pool);
+		/* Unseen by anyone yet (mutex held): no pool the caller lost. */
+		if (err)
+			ovnic_pool_release(pool);
+	}
 	mutex_unlock(&ovnic_pool_mutex);
 	return err;
 }
@@ -1200,10 +1225,10 @@ out:
 static void __net_exit ovnic_pool_net_exit(struct net *net)
 {
 	struct ovnic_pool *pool;
-	int id;
+	unsigned long id, tmp;
 
 	mutex_lock(&ovnic_pool_mutex);
-	idr_for_each_entry(&ovnic_pool_ids, pool, id)
+	idr_for_each_entry_ul(&ovnic_pool_ids, pool, tmp, id)
 		if (net_eq(pool->net, net) && !pool->owner)
 			ovnic_pool_release(pool);
 	mutex_unlock(&ovnic_pool_mutex);
@@ -1233,13 +1258,13 @@ int ovnic_pool_init(void)
 void ovnic_pool_uninit(void)
 {
 	struct ovnic_pool *pool;
-	int id;
+	unsigned long id, tmp;
 
 	unregister_pernet_subsys(&ovnic_pool_net_ops);
 	WRITE_ONCE(ovnic_pool_exiting, true);
 	cancel_delayed_work_sync(&ovnic_pool_adapt_work);
 	mutex_lock(&ovnic_pool_mutex);
-	idr_for_each_entry(&ovnic_pool_ids, pool, id)
+	idr_for_each_entry_ul(&ovnic_pool_ids, pool, tmp, id)
 		ovnic_pool_release(pool);
 	mutex_unlock(&ovnic_pool_mutex);
 	idr_destroy(&ovnic_pool_ids);

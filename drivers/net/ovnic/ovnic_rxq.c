@@ -146,12 +146,14 @@ void ovnic_rxq_uninit(struct ovnic_dev *vnic)
 		struct ovnic_rx_cell *cell = per_cpu_ptr(vnic->rx_cells, cpu);
 
 		napi_disable(&cell->napi);
-		netif_napi_del(&cell->napi);
+		__netif_napi_del(&cell->napi);
 		while ((skb = skb_dequeue(&cell->queue))) {
 			ovnic_rxq_uncharge(skb);
 			kfree_skb(skb);
 		}
 	}
+	/* One grace period for all the cells, not one each (RTNL is held). */
+	synchronize_net();
 }
 
 /**

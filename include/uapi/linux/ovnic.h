@@ -392,6 +392,10 @@ enum ovnic_reason {
  * OVNIC_CMD_POOL_BIND: make VNIC OVNIC_A_POOL_IFINDEX (in the request's
  *	namespace) use pool OVNIC_A_POOL_ID: OVNIC_POOL_OWN, OVNIC_POOL_NONE or
  *	a shared pool of the namespace of the VNIC's PFs.
+ * OVNIC_CMD_POOL_NEW, _SET and _DEL need CAP_NET_ADMIN in the initial user
+ * namespace (every pool counts against the one module-wide cap);
+ * OVNIC_CMD_POOL_BIND needs CAP_NET_ADMIN over the namespace of the VNIC's
+ * PFs; reading pools needs no privilege.
  */
 #define OVNIC_GENL_NAME		"ovnic"
 #define OVNIC_GENL_VERSION	1
