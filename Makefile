@@ -9,20 +9,42 @@
 #   make demo            set up, build, boot the VM, show VNICs passing traffic
 #   make check           run the whole kselftest suite in the VM (6.12)
 #   make smoke           build for 6.1 and run the smoke set in a 6.1 VM
+#   make debug-kernel    build (or reuse) the debug kernel (KASAN, lockdep,
+#                        kmemleak, ...) and ovnic.ko against it
+#   make check KERNEL=debug  the whole suite on the debug kernel
+#   make smoke KERNEL=debug  the smoke set on the debug kernel
 #   make bench           iperf3 raw VF vs ovnic vs vxlan vs geneve, failover
 #                        gap ovnic vs bonding, balance 2 PNICs vs 1, in the VM
 #   make lint            checkpatch --strict and sparse (C=2)
 #   make dkms-install    install the sources with DKMS on a real host
 #
-# KERNEL selects a supported kernel series (6.12 or 6.1); KVER a precise
-# release; KDIR a kernel build tree (e.g. a self-built debug kernel).
+# KERNEL selects a supported kernel series (6.12 or 6.1) or "debug" (the
+# kernel of scripts/debug-kernel.sh, cached outside the repository); KVER
+# a precise release; KDIR a kernel build tree.
 # ACCEL selects the QEMU accelerator of the VM targets (tcg or kvm).
 
 KERNEL ?= 6.12
+ifeq ($(KERNEL),debug)
+# Empty until the debug kernel is built ("make debug-kernel").
+ifeq ($(origin KVER),undefined)
+KVER := $(shell scripts/debug-kernel.sh release 2>/dev/null)
+endif
+ifeq ($(origin KDIR),undefined)
+KDIR := $(shell scripts/debug-kernel.sh path 2>/dev/null)
+endif
+# vm.sh finds the debug kernel's image and modules in the cache.
+VM_KERNEL := debug
+# KASAN, lockdep and kmemleak (scanned after every test) under TCG.
+CHECK_TIMEOUT := 7200
+CHECK_KSFT_TIMEOUT := 1800
+endif
 KVER ?= $(shell ls -d /usr/src/linux-headers-$(KERNEL).*-amd64 /usr/src/linux-headers-$(KERNEL)-*-amd64 \
 		2>/dev/null | sed 's|/usr/src/linux-headers-||' | sort -V | tail -n 1)
 KDIR ?= /usr/src/linux-headers-$(KVER)
 ACCEL ?= tcg
+VM_KERNEL ?= $(KVER)
+CHECK_TIMEOUT ?= 2200
+CHECK_KSFT_TIMEOUT ?= 600
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
 # Each kernel gets its own build directory (a tree of symlinks to the
@@ -38,7 +60,7 @@ KBUILD_WERROR := KCFLAGS=-Werror
 endif
 
 .PHONY: all modules modules-all plugin udpseq setup check smoke demo bench lint \
-	checkpatch sparse dkms-install dkms-remove clean help
+	checkpatch sparse dkms-install dkms-remove clean help debug-kernel
 
 all: modules plugin udpseq
 
@@ -46,7 +68,8 @@ setup:
 	@scripts/setup.sh --check >/dev/null 2>&1 || scripts/setup.sh
 
 $(BUILD)/Kbuild: FORCE
-	@test -n "$(KVER)" || { echo "no headers for kernel $(KERNEL); run 'make setup'" >&2; exit 1; }
+	@test -n "$(KVER)" || { echo "no headers for kernel $(KERNEL); run 'make setup'" \
+		"(KERNEL=debug: 'make debug-kernel')" >&2; exit 1; }
 	@mkdir -p $(BUILD)
 	@cp -rsf $(CURDIR)/Kbuild $(CURDIR)/drivers $(CURDIR)/include $(BUILD)/
 
@@ -69,13 +92,29 @@ $(PLUGIN): tools/iproute2/link_ovnic.c tools/iproute2/ip_plugin.h include/uapi/l
 	$(CC) -O2 -g -Wall -Wextra -Werror -fPIC -shared -Iinclude/uapi -o $@ $<
 
 check: setup
+ifeq ($(KERNEL),debug)
+	$(MAKE) debug-kernel
+endif
 	$(MAKE) modules plugin udpseq
-	scripts/vm.sh --kernel $(KVER) --accel $(ACCEL) --suite full \
-		--timeout 2200 --ksft-timeout 600
+	scripts/vm.sh --kernel $(VM_KERNEL) --accel $(ACCEL) --suite full \
+		--timeout $(CHECK_TIMEOUT) --ksft-timeout $(CHECK_KSFT_TIMEOUT)
 
 smoke: setup
+ifeq ($(KERNEL),debug)
+	$(MAKE) debug-kernel
+	$(MAKE) plugin udpseq
+	scripts/vm.sh --kernel debug --accel $(ACCEL) --suite smoke
+else
 	$(MAKE) KERNEL=6.1 modules plugin udpseq
 	scripts/vm.sh --kernel $$($(MAKE) -s KERNEL=6.1 print-kver) --accel $(ACCEL) --suite smoke
+endif
+
+# The debug kernel (built once per scripts/debug.config, ~10 min on 2
+# cores, then cached), and ovnic.ko built against it. The sub-make reads
+# the release of the kernel just built.
+debug-kernel:
+	scripts/debug-kernel.sh build
+	$(MAKE) KERNEL=debug modules
 
 demo: setup
 	$(MAKE) modules plugin udpseq

@@ -26,6 +26,8 @@ BAD_RE+='|possible circular locking|possible recursive locking'
 BAD_RE+='|suspicious RCU usage|inconsistent lock state'
 BAD_RE+='|unregister_netdevice: waiting|blocked for more than|ref_tracker:'
 BAD_RE+='|unreferenced object|UBSAN:|KASAN:'
+BAD_RE+='|kernel BUG at|sleeping function called from invalid context'
+BAD_RE+='|refcount_t:|list_add corruption|list_del corruption|ODEBUG:'
 MARK='ovnic-ksft:'
 
 # Bad lines of the kernel log on stdin (our own markers excluded).

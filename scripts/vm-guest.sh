@@ -21,10 +21,41 @@ export OVNIC_KO=${OVNIC_KO:-$OVNIC_ROOT/build/$OVNIC_KERNEL/drivers/net/ovnic/ov
 export IP_LIB_DIR=$OVNIC_ROOT/tools/iproute2
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
+KMEMLEAK=/sys/kernel/debug/kmemleak
+
+# kmemleak_scan NAME [quiet]: on a kernel with kmemleak (the debug kernel), scan
+# now and report what is unreferenced. kmemleak reports an object only
+# when its contents did not change since the previous scan, hence two
+# scans. The report is saved as $OVNIC_RESULTS/kmemleak-NAME.txt, its
+# object lines and backtraces are copied into the kernel log (where
+# ksft-run.sh's log check fails the test that just ran on "unreferenced
+# object"; not with "quiet"), then the reported objects are cleared so the
+# next test starts clean. Returns 1 when there was a report.
+kmemleak_scan() {
+	local name=$1 quiet=${2:-} out=$OVNIC_RESULTS/kmemleak-$1.txt
+
+	[ -w "$KMEMLEAK" ] || return 0
+	echo scan >"$KMEMLEAK" 2>/dev/null
+	sleep 1
+	echo scan >"$KMEMLEAK" 2>/dev/null
+	cat "$KMEMLEAK" >"$out" 2>/dev/null
+	echo clear >"$KMEMLEAK" 2>/dev/null
+	if [ ! -s "$out" ]; then
+		rm -f "$out"
+		return 0
+	fi
+	echo "kmemleak: $(grep -c 'unreferenced object' "$out") unreferenced objects, report in $out"
+	[ "$quiet" = quiet ] && return 1
+	head -n 200 "$out" | while IFS= read -r line; do
+		echo "ovnic-vm kmemleak ($name): $line" >/dev/kmsg
+	done
+	return 1
+}
+
 # After each selftest: the module must still be loaded, the topology
-# intact, and no VNIC left behind.
+# intact, no VNIC left behind and (debug kernel) no memory leaked.
 post_test() {
-	local ns left
+	local ns left name
 
 	if ! grep -q '^ovnic ' /proc/modules; then
 		echo "warning: ovnic.ko is not loaded after the test, reloading it"
@@ -39,6 +70,9 @@ post_test() {
 		fi
 		[ -n "$left" ] && echo "warning: VNICs left behind in netns $ns: $(echo "$left" | awk '{print $1}' | tr '\n' ' ')"
 	done
+	# Named after the test that just ended (ksft-run.sh's end marker).
+	name=$(dmesg 2>/dev/null | sed -n 's/.*ovnic-ksft: end \([0-9]*\) \([^ ]*\) .*/\1-\2/p' | tail -n 1)
+	kmemleak_scan "${name:-test}"
 	return 0
 }
 
@@ -87,14 +121,10 @@ timing() {
 }
 
 finish() {
+	# Leaks since the last scan (after the last test, or the whole demo
+	# or benchmark) go into the kernel log: vm.sh fails the run on them.
+	kmemleak_scan end
 	dmesg >"$RES/dmesg.txt" 2>&1
-	if [ -w /sys/kernel/debug/kmemleak ]; then
-		echo scan >/sys/kernel/debug/kmemleak
-		sleep 5
-		echo scan >/sys/kernel/debug/kmemleak
-		cat /sys/kernel/debug/kmemleak >"$RES/kmemleak.txt"
-		dmesg >"$RES/dmesg.txt" 2>&1
-	fi
 	timing end
 	echo "$1" >"$RES/done"
 	sync
@@ -115,6 +145,14 @@ modprobe virtio_console 2>/dev/null
 "$SCRIPT_DIR/topology.sh" up 2>&1 | tee "$RES/topology.log"
 [ "${PIPESTATUS[0]}" = 0 ] || guest_error "topology.sh up failed"
 timing topology-up
+
+# Leaks found before ovnic is loaded are not ovnic's: record and clear
+# them, so that the first test's scan only sees what came after.
+if [ -w "$KMEMLEAK" ]; then
+	kmemleak_scan boot quiet >/dev/null 2>&1 ||
+		echo "vm-guest: kmemleak: leaks before insmod (not ovnic's): $RES/kmemleak-boot.txt"
+	timing kmemleak-baseline
+fi
 
 if [ ! -r "$OVNIC_KO" ]; then
 	guest_error "no module $OVNIC_KO"

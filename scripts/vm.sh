@@ -11,6 +11,11 @@
 #   --kernel RELEASE   kernel to boot: /boot/vmlinuz-RELEASE with modules
 #                      from /lib/modules/RELEASE; ovnic.ko is taken from
 #                      build/RELEASE/drivers/net/ovnic/ovnic.ko
+#   --kernel debug     the debug kernel cached by scripts/debug-kernel.sh
+#                      (also chosen by its release, *-ovnic-debug); the
+#                      guest sees its modules under /lib/modules/RELEASE,
+#                      kmemleak is scanned after every test; default
+#                      timeouts 3600 s (VM) and 900 s (per test)
 #   --accel tcg|kvm    QEMU accelerator (default tcg)
 #   --suite full|smoke run TEST_PROGS or SMOKE_PROGS of selftests/Makefile
 #   --tests "A B"      run only these selftests (selftests/x.sh, x.sh or a path)
@@ -24,7 +29,8 @@
 #
 # Environment: VM_SMP (2), VM_MEM (2560, keep it below 2816), VM_CPU (max), VM_EXTRA_APPEND (kernel args),
 # VM_QEMU_ARGS (more QEMU options), OVNIC_VM_TMP (where the run folder is
-# made, default /var/tmp), BENCH_* (passed to scripts/bench-guest.sh).
+# made, default /var/tmp), BENCH_* (passed to scripts/bench-guest.sh),
+# FUZZ_SEED, FUZZ_COUNT (passed to selftests/ovnic_nlfuzz.sh).
 #
 # Prints the guest's TAP as it arrives, then exactly one line
 # "N passed, N failed[, N skipped]" for test runs. Exits 1 when the VM
@@ -44,8 +50,8 @@ demo=0
 bench=0
 shell_cmd=
 have_shell_cmd=0
-vm_timeout=1200
-ksft_timeout=300
+vm_timeout=
+ksft_timeout=
 keep=0
 
 usage() {
@@ -81,6 +87,35 @@ while [ $# -gt 0 ]; do
 done
 
 [ -n "$kernel" ] || die "--kernel RELEASE is required (e.g. $(uname -r))"
+
+# The debug kernel (scripts/debug-kernel.sh) lives in its cache: image
+# there, modules under <modroot>/lib/modules/<release>, which the guest
+# init mounts over /lib/modules (the host's /lib/modules stays untouched).
+modroot=
+debug=0
+if [ "$kernel" = debug ] ||
+	{ [[ $kernel == *-ovnic-debug ]] && [ ! -e "/boot/vmlinuz-$kernel" ]; }; then
+	dk=$SCRIPT_DIR/debug-kernel.sh
+	rel=$("$dk" release) || die "no debug kernel: build it first (make debug-kernel)"
+	[ "$kernel" = debug ] || [ "$kernel" = "$rel" ] ||
+		die "the debug kernel of scripts/debug.config is $rel, not $kernel"
+	kernel=$rel
+	vmlinuz=$("$dk" image)
+	modroot=$("$dk" moddir)
+	debug=1
+	case $modroot in
+	/tmp/*|/run/*|/proc/*|/sys/*|/dev/*)
+		die "debug kernel modules $modroot are not visible in the guest (OVNIC_DEBUG_CACHE)" ;;
+	esac
+else
+	vmlinuz=/boot/vmlinuz-$kernel
+fi
+# KASAN, lockdep and kmemleak make the debug kernel ~2-3 times slower.
+if [ "$debug" = 1 ]; then
+	: "${vm_timeout:=3600}" "${ksft_timeout:=900}"
+else
+	: "${vm_timeout:=1200}" "${ksft_timeout:=300}"
+fi
 case $accel in
 tcg|kvm) ;;
 *) die "--accel must be tcg or kvm" ;;
@@ -105,8 +140,7 @@ if [ "$demo" = 0 ] && [ "$bench" = 0 ] && [ -z "$suite" ] && [ -z "$tests" ] &&
 	die "nothing to do: give --suite, --tests, --demo, --bench or --shell-cmd"
 fi
 
-vmlinuz=/boot/vmlinuz-$kernel
-moddir=/lib/modules/$kernel
+moddir=$modroot/lib/modules/$kernel
 ko=$ROOT/build/$kernel/drivers/net/ovnic/ovnic.ko
 [ -r "$vmlinuz" ] || die "no kernel image $vmlinuz"
 [ -d "$moddir" ] || die "no modules directory $moddir"
@@ -190,8 +224,9 @@ trap 'exit 143' TERM
 	printf 'VM_MODE=%q\n' "$mode"
 	printf 'VM_OVNIC_KO=%q\n' "$ko"
 	printf 'VM_KSFT_TIMEOUT=%q\n' "$ksft_timeout"
-	# BENCH_* settings of scripts/bench-guest.sh pass through.
-	for v in "${!BENCH_@}"; do
+	# BENCH_* settings of scripts/bench-guest.sh and FUZZ_* of
+	# selftests/ovnic_nlfuzz.sh pass through.
+	for v in "${!BENCH_@}" "${!FUZZ_@}"; do
 		printf 'export %s=%q\n' "$v" "${!v}"
 	done
 	printf 'VM_TESTS=('
@@ -216,7 +251,8 @@ build_initramfs() {
 		mknod -m 666 "$dir/dev/null" c 1 3
 	fi
 	# Modules needed to mount the 9p shares, dependencies first.
-	modprobe -S "$kernel" -d / --show-depends -a virtio_pci 9pnet_virtio 9p \
+	# Built-in ones (the debug kernel's) are "builtin" lines: skipped.
+	modprobe -S "$kernel" -d "${modroot:-/}" --show-depends -a virtio_pci 9pnet_virtio 9p \
 		>"$work/mods.txt" || die "cannot resolve the 9p modules of $kernel"
 	: >"$dir/lib/mods/order"
 	while read -r kind path _; do
@@ -237,10 +273,12 @@ build_initramfs() {
 	done <"$work/mods.txt"
 
 	q_root=${ROOT//\'/\'\\\'\'}
+	q_modroot=${modroot//\'/\'\\\'\'}
 	cat >"$dir/init" <<EOF
 #!/bin/busybox sh
 # ovnic VM init: mount the shares, run scripts/vm-guest.sh in a chroot.
 ROOT='$q_root'
+MODROOT='$q_modroot'
 R=/newroot
 RES=/tmp/ovnic-results
 O9P=trans=virtio,version=9p2000.L,msize=262144
@@ -262,6 +300,17 @@ done
 mount -t 9p -o \$O9P,ro,cache=loose hostroot \$R || fail "cannot mount the host root"
 mount -t tmpfs -o mode=1777 tmpfs \$R/tmp || fail "tmpfs /tmp"
 mount -t tmpfs -o mode=0755 tmpfs \$R/run || fail "tmpfs /run"
+# Modules kept outside /lib/modules (debug kernel): an empty tmpfs over
+# the host's /lib/modules with only this release bound into it.
+if [ -n "\$MODROOT" ]; then
+	REL=\$(uname -r)
+	LM=\$R/lib/modules
+	[ -L \$R/lib ] && LM=\$R/usr/lib/modules
+	mount -t tmpfs -o mode=0755 tmpfs \$LM || fail "tmpfs /lib/modules"
+	mkdir -p \$LM/\$REL
+	mount -o bind "\$R\$MODROOT/lib/modules/\$REL" \$LM/\$REL ||
+		fail "cannot bind the modules of \$REL from \$MODROOT"
+fi
 mkdir -p \$R\$RES
 mount -t 9p -o \$O9P ovnicres \$R\$RES || fail "cannot mount the results folder"
 mkdir -p "\$R\$ROOT" 2>/dev/null
@@ -299,7 +348,11 @@ cpu=${VM_CPU:-max}
 # reports "PF still in reset state" and never gets link).
 mem=${VM_MEM:-2560}
 append="console=ttyS0 loglevel=4 panic=-1 panic_on_warn=0 printk_devkmsg=on"
-append+=" rdinit=/init mitigations=off ${VM_EXTRA_APPEND:-}"
+append+=" rdinit=/init mitigations=off"
+# Debug kernel: kmemleak on (scanned by the harness after every test);
+# reports are printed, not fatal: the log scan fails the test.
+[ "$debug" = 1 ] && append+=" kmemleak=on"
+append+=" ${VM_EXTRA_APPEND:-}"
 
 # shellcheck disable=SC2054 # commas belong to QEMU options
 qemu=(qemu-system-x86_64
@@ -325,7 +378,7 @@ qemu=(qemu-system-x86_64
 read -r -a qemu_extra <<<"${VM_QEMU_ARGS:-}"
 [ ${#qemu_extra[@]} -eq 0 ] || qemu+=("${qemu_extra[@]}")
 
-echo "vm.sh: booting $kernel ($accel, ${#test_list[@]} tests, job $mode)" >&2
+echo "vm.sh: booting $kernel$([ "$debug" = 1 ] && echo " (debug kernel)") ($accel, ${#test_list[@]} tests, job $mode)" >&2
 start=$SECONDS
 "${qemu[@]}" </dev/null >"$res/qemu.log" 2>&1 &
 qemu_pid=$!
