@@ -41,6 +41,7 @@
 #include <net/flow_dissector.h>
 
 #include "ovnic.h"
+#include "ovnic_kunit.h"
 
 static bool ovnic_probing(struct ovnic_dev *vnic)
 {
@@ -514,7 +515,8 @@ void ovnic_agg_stop(struct ovnic_dev *vnic)
 }
 
 /* The flow hash balance mode spreads by. */
-static u32 ovnic_flow_hash(struct ovnic_dev *vnic, struct sk_buff *skb)
+VISIBLE_IF_KUNIT u32 ovnic_flow_hash(struct ovnic_dev *vnic,
+				     struct sk_buff *skb)
 {
 	struct flow_keys keys;
 
@@ -540,6 +542,7 @@ static u32 ovnic_flow_hash(struct ovnic_dev *vnic, struct sk_buff *skb)
 	}
 	return flow_hash_from_keys(&keys);
 }
+EXPORT_SYMBOL_IF_KUNIT(ovnic_flow_hash);
 
 /* The lower's VF, if it and its PF have their carrier; else NULL. */
 static struct net_device *ovnic_port_tx_lower(struct ovnic_port *port)
@@ -633,3 +636,4 @@ struct ovnic_port *ovnic_agg_tx_port(struct ovnic_dev *vnic,
 	*lowerp = rcu_dereference_bh(port->lower);
 	return port;
 }
+EXPORT_SYMBOL_IF_KUNIT(ovnic_agg_tx_port);

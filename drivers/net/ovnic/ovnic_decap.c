@@ -23,18 +23,20 @@
 #include <net/ipv6.h>
 
 #include "ovnic.h"
+#include "ovnic_kunit.h"
 #include "ovnic_proto.h"
 
-static const enum ovnic_drop ovnic_hdr_drop[] = {
+VISIBLE_IF_KUNIT const enum ovnic_drop ovnic_hdr_drop[] = {
 	[OVNIC_HDR_BAD_SHAPE]	= OVNIC_DROP_RX_BAD_SHAPE,
 	[OVNIC_HDR_BAD_VERSION]	= OVNIC_DROP_RX_BAD_VERSION,
 	[OVNIC_HDR_BAD_FLAGS]	= OVNIC_DROP_RX_BAD_FLAGS,
 	[OVNIC_HDR_BAD_LENGTH]	= OVNIC_DROP_RX_BAD_LENGTH,
 	[OVNIC_HDR_BAD_OFFLOAD]	= OVNIC_DROP_RX_BAD_OFFLOAD,
 };
+EXPORT_SYMBOL_IF_KUNIT(ovnic_hdr_drop);
 
 /* Is the inner frame at skb->data itself an ovnic packet? */
-static bool ovnic_decap_nested(const struct sk_buff *skb)
+VISIBLE_IF_KUNIT bool ovnic_decap_nested(const struct sk_buff *skb)
 {
 	unsigned int off = ETH_HLEN;
 	struct ovnic_opt opt_buf;
@@ -71,6 +73,7 @@ static bool ovnic_decap_nested(const struct sk_buff *skb)
 	return opt && opt->kind == OVNIC_OPT_KIND &&
 	       opt->len == OVNIC_OPT_LEN && opt->exid == htons(OVNIC_OPT_EXID);
 }
+EXPORT_SYMBOL_IF_KUNIT(ovnic_decap_nested);
 
 /*
  * A GSO frame's frag_list members end where the sender's outer segments

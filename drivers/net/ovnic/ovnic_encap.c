@@ -34,6 +34,7 @@
 #include <net/udp.h>
 
 #include "ovnic.h"
+#include "ovnic_kunit.h"
 #include "ovnic_proto.h"
 
 static unsigned int ovnic_outer_iphlen(const struct ovnic_overlay *ovl)
@@ -191,8 +192,8 @@ static bool ovnic_encap_too_big(struct net_device *dev, struct sk_buff *skb)
  * Record the inner offload state in @info; fall back to software for what
  * the header cannot describe. Return: 0, or -ENOMEM.
  */
-static int ovnic_encap_offload_state(struct sk_buff *skb,
-				     struct ovnic_info *info)
+VISIBLE_IF_KUNIT int ovnic_encap_offload_state(struct sk_buff *skb,
+					       struct ovnic_info *info)
 {
 	if (skb->ip_summed == CHECKSUM_PARTIAL) {
 		int start = skb_checksum_start_offset(skb);
@@ -220,6 +221,7 @@ static int ovnic_encap_offload_state(struct sk_buff *skb,
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(ovnic_encap_offload_state);
 
 static void ovnic_encap_push(struct sk_buff *skb, struct net_device *lower,
 			     const struct ovnic_overlay *ovl,

@@ -51,6 +51,7 @@
 #include <uapi/linux/ovnic.h>
 
 #include "ovnic.h"
+#include "ovnic_kunit.h"
 
 static unsigned long pool_cap = 1UL << 30;
 module_param(pool_cap, ulong, 0444);
@@ -228,7 +229,8 @@ void ovnic_pool_kick(struct ovnic_dev *vnic)
 }
 
 /* Limit in force and watermarks; wakes waiters if the limit grew. */
-static void ovnic_pool_set_effective(struct ovnic_pool *pool, u32 effective)
+VISIBLE_IF_KUNIT void ovnic_pool_set_effective(struct ovnic_pool *pool,
+					       u32 effective)
 {
 	u64 high = div_u64((u64)effective * pool->high, 100);
 	u64 low = div_u64((u64)effective * pool->low, 100);
@@ -246,6 +248,7 @@ static void ovnic_pool_set_effective(struct ovnic_pool *pool, u32 effective)
 	    atomic_long_read(&pool->charged) <= (long)low)
 		ovnic_pool_wake(pool);
 }
+EXPORT_SYMBOL_IF_KUNIT(ovnic_pool_set_effective);
 
 /* ------------------------------------------------------------------ */
 /* Transmit                                                            */
@@ -373,12 +376,14 @@ void ovnic_pool_tx_done(struct ovnic_dev *vnic)
  * any size (as transmit does), so a pool shrunk near the minimum still
  * passes a large GRO or reassembled frame.
  */
-static bool ovnic_pool_rx_room(struct ovnic_pool *pool, unsigned int bytes)
+VISIBLE_IF_KUNIT bool ovnic_pool_rx_room(struct ovnic_pool *pool,
+					 unsigned int bytes)
 {
 	long charged = atomic_long_read(&pool->charged);
 
 	return !charged || charged + bytes <= (long)READ_ONCE(pool->effective);
 }
+EXPORT_SYMBOL_IF_KUNIT(ovnic_pool_rx_room);
 
 /**
  * ovnic_pool_rx_charge - charge a received frame or reassembly piece
@@ -407,6 +412,7 @@ struct ovnic_pool *ovnic_pool_rx_charge(struct ovnic_dev *vnic,
 	ovnic_pool_add(pool, bytes);
 	return pool;
 }
+EXPORT_SYMBOL_IF_KUNIT(ovnic_pool_rx_charge);
 
 /**
  * ovnic_pool_rx_charge_more - add to a charge of ovnic_pool_rx_charge()
@@ -425,6 +431,7 @@ bool ovnic_pool_rx_charge_more(struct ovnic_pool *pool, unsigned int bytes)
 	ovnic_pool_add(pool, bytes);
 	return true;
 }
+EXPORT_SYMBOL_IF_KUNIT(ovnic_pool_rx_charge_more);
 
 /**
  * ovnic_pool_rx_uncharge - give back a charge of ovnic_pool_rx_charge()
@@ -438,6 +445,7 @@ void ovnic_pool_rx_uncharge(struct ovnic_pool *pool, unsigned int bytes)
 	ovnic_pool_sub(pool, bytes);
 	ovnic_pool_put(pool);
 }
+EXPORT_SYMBOL_IF_KUNIT(ovnic_pool_rx_uncharge);
 
 /* ------------------------------------------------------------------ */
 /* Registry and configuration                                          */
@@ -832,8 +840,8 @@ void ovnic_pool_detach(struct ovnic_dev *vnic)
 	mutex_unlock(&ovnic_pool_mutex);
 }
 
-static void ovnic_pool_fill_info(struct ovnic_pool *pool,
-				 struct ovnic_pool_info *pi)
+VISIBLE_IF_KUNIT void ovnic_pool_fill_info(struct ovnic_pool *pool,
+					   struct ovnic_pool_info *pi)
 {
 	pi->id = pool->id;
 	pi->limit = READ_ONCE(pool->limit);
@@ -852,6 +860,7 @@ static void ovnic_pool_fill_info(struct ovnic_pool *pool,
 	pi->wakes = atomic_long_read(&pool->wakes);
 	pi->rx_drops = atomic_long_read(&pool->rx_drops);
 }
+EXPORT_SYMBOL_IF_KUNIT(ovnic_pool_fill_info);
 
 /**
  * ovnic_pool_info - the settings and gauges of a VNIC's pool
@@ -880,7 +889,7 @@ bool ovnic_pool_info(struct ovnic_dev *vnic, struct ovnic_pool_info *pi)
  * consumer is slow to take: halve what it may hold. One that drained at
  * least half, or did not meet its limit, grows back by doubling.
  */
-static void ovnic_pool_adapt_one(struct ovnic_pool *pool)
+VISIBLE_IF_KUNIT void ovnic_pool_adapt_one(struct ovnic_pool *pool)
 {
 	long drained = atomic_long_xchg(&pool->drained, 0);
 	long hits = atomic_long_read(&pool->hits);
@@ -899,6 +908,7 @@ static void ovnic_pool_adapt_one(struct ovnic_pool *pool)
 	if (eff != pool->effective)
 		ovnic_pool_set_effective(pool, eff);
 }
+EXPORT_SYMBOL_IF_KUNIT(ovnic_pool_adapt_one);
 
 static void ovnic_pool_adapt(struct work_struct *work)
 {
@@ -1279,3 +1289,135 @@ void ovnic_pool_uninit(void)
 	rcu_barrier();
 	kmem_cache_destroy(ovnic_charge_cache);
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * Fixtures of the KUnit tests (ovnic_kunit.c): pools outside the registry
+ * and a view of their internals, and pools in the registry made and
+ * deleted the way the netlink requests do it.
+ */
+
+/**
+ * ovnic_pool_kunit_new - a pool of no namespace, outside the registry
+ * @limit: its limit (also the effective limit)
+ * @high: high watermark, percent
+ * @low: low watermark, percent
+ * @adaptive: adaptive limit on (the adaptive work never sees the pool)
+ *
+ * Return: the pool with one reference (ovnic_pool_kunit_free()), or NULL.
+ */
+struct ovnic_pool *ovnic_pool_kunit_new(u32 limit, u8 high, u8 low,
+					bool adaptive)
+{
+	struct ovnic_pool *pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+
+	if (!pool)
+		return NULL;
+	refcount_set(&pool->refs, 1);
+	INIT_LIST_HEAD(&pool->vnics);
+	pool->limit = limit;
+	pool->high = high;
+	pool->low = low;
+	pool->adaptive = adaptive;
+	ovnic_pool_set_effective(pool, limit);
+	return pool;
+}
+EXPORT_SYMBOL_IF_KUNIT(ovnic_pool_kunit_new);
+
+/**
+ * ovnic_pool_kunit_free - drop the reference of ovnic_pool_kunit_new()
+ * @pool: the pool (freed when charges no longer hold it)
+ */
+void ovnic_pool_kunit_free(struct ovnic_pool *pool)
+{
+	ovnic_pool_put(pool);
+}
+EXPORT_SYMBOL_IF_KUNIT(ovnic_pool_kunit_free);
+
+/**
+ * ovnic_pool_kunit_state - read what ovnic_pool_fill_info() does not tell
+ * @pool: the pool
+ * @st: filled in
+ */
+void ovnic_pool_kunit_state(struct ovnic_pool *pool,
+			    struct ovnic_pool_kunit_state *st)
+{
+	st->effective = READ_ONCE(pool->effective);
+	st->high_bytes = READ_ONCE(pool->high_bytes);
+	st->low_bytes = READ_ONCE(pool->low_bytes);
+	st->charged = atomic_long_read(&pool->charged);
+	st->drained = atomic_long_read(&pool->drained);
+	st->refs = refcount_read(&pool->refs);
+	st->waiting = test_bit(0, &pool->waiters);
+}
+EXPORT_SYMBOL_IF_KUNIT(ovnic_pool_kunit_state);
+
+/**
+ * ovnic_pool_kunit_set_waiting - mark a pool as having stopped queues
+ * @pool: a pool of ovnic_pool_kunit_new() (no VNIC to wake)
+ * @waiting: the mark
+ */
+void ovnic_pool_kunit_set_waiting(struct ovnic_pool *pool, bool waiting)
+{
+	if (waiting)
+		set_bit(0, &pool->waiters);
+	else
+		clear_bit(0, &pool->waiters);
+}
+EXPORT_SYMBOL_IF_KUNIT(ovnic_pool_kunit_set_waiting);
+
+/**
+ * ovnic_pool_kunit_create - a shared pool in the registry, as POOL_NEW
+ * @net: its namespace
+ * @limit: its limit
+ * @extack: for the error message
+ *
+ * Return: the pool or an ERR_PTR() (ovnic_pool_new()).
+ */
+struct ovnic_pool *ovnic_pool_kunit_create(struct net *net, u32 limit,
+					   struct netlink_ext_ack *extack)
+{
+	struct {
+		struct nlattr nla;
+		u32 val;
+	} attr = {
+		.nla = { .nla_len = nla_attr_size(sizeof(u32)),
+			 .nla_type = OVNIC_A_POOL_LIMIT },
+		.val = limit,
+	};
+	struct ovnic_pool_cfg cfg = { .limit = &attr.nla };
+	struct ovnic_pool *pool;
+
+	mutex_lock(&ovnic_pool_mutex);
+	pool = ovnic_pool_new(net, 0, &cfg, extack);
+	mutex_unlock(&ovnic_pool_mutex);
+	return pool;
+}
+EXPORT_SYMBOL_IF_KUNIT(ovnic_pool_kunit_create);
+
+/**
+ * ovnic_pool_kunit_release - delete a pool of ovnic_pool_kunit_create()
+ * @pool: the pool
+ */
+void ovnic_pool_kunit_release(struct ovnic_pool *pool)
+{
+	mutex_lock(&ovnic_pool_mutex);
+	ovnic_pool_release(pool);
+	mutex_unlock(&ovnic_pool_mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(ovnic_pool_kunit_release);
+
+/**
+ * ovnic_pool_kunit_totals - the module's cap and the sum of the limits
+ * @cap: pool_cap
+ * @total_limit: sum of the limits of the pools in the registry
+ */
+void ovnic_pool_kunit_totals(u64 *cap, u64 *total_limit)
+{
+	mutex_lock(&ovnic_pool_mutex);
+	*cap = READ_ONCE(pool_cap);
+	*total_limit = ovnic_pool_total_limit;
+	mutex_unlock(&ovnic_pool_mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(ovnic_pool_kunit_totals);
+#endif /* CONFIG_KUNIT */

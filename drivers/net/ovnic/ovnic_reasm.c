@@ -60,6 +60,7 @@
 #include <uapi/linux/ovnic.h>
 
 #include "ovnic.h"
+#include "ovnic_kunit.h"
 #include "ovnic_proto.h"
 
 #define OVNIC_REASM_HASH_BITS	8
@@ -666,6 +667,7 @@ unlock:
 	ovnic_count_event(vnic, OVNIC_EV_RX_REASM_QUEUED, 1);
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(ovnic_reasm_add);
 
 /**
  * ovnic_reasm_init - give an overlay VNIC its reassembly table
@@ -699,6 +701,7 @@ int ovnic_reasm_init(struct ovnic_dev *vnic)
 	vnic->reasm = r;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(ovnic_reasm_init);
 
 /**
  * ovnic_reasm_uninit - free a VNIC's reassembly table and what it holds
@@ -733,6 +736,7 @@ void ovnic_reasm_uninit(struct ovnic_dev *vnic)
 	vnic->reasm = NULL;
 	kfree(r);
 }
+EXPORT_SYMBOL_IF_KUNIT(ovnic_reasm_uninit);
 
 /**
  * ovnic_reasm_set_limits - change the limits of a VNIC's reassembly table
@@ -776,6 +780,7 @@ void ovnic_reasm_set_limits(struct ovnic_dev *vnic, u32 mem, u32 frames,
 
 	ovnic_reasm_free(&dead);
 }
+EXPORT_SYMBOL_IF_KUNIT(ovnic_reasm_set_limits);
 
 /**
  * ovnic_reasm_get - read the limits and usage of a VNIC's reassembly table
@@ -801,3 +806,4 @@ void ovnic_reasm_get(struct ovnic_dev *vnic, struct ovnic_reasm_state *st)
 	st->frames = r->frames;
 	spin_unlock_bh(&r->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(ovnic_reasm_get);
