@@ -1958,3 +1958,55 @@ flood_stop()
 }
 
 # <<< pool helpers <<<
+
+##############################################################################
+# >>> netlink fuzzing helpers (ovnic_nlfuzz.sh) >>>
+
+# nlfuzz_link_state DEV [NS]: "ip -d -j link show DEV" as one JSON line,
+# minus what changes by itself (counters, carrier and operational state,
+# pool charge, lower states, failover history).
+nlfuzz_link_state()
+{
+	link_json "$1" "$2" | "$PYTHON" -S -c '
+import json, sys
+d = json.load(sys.stdin)[0]
+for k in ("stats", "stats64", "flags", "operstate", "carrier_changes",
+          "carrier_up_count", "carrier_down_count", "linkmode", "qdisc"):
+    d.pop(k, None)
+info = d.get("linkinfo", {}).get("info_data", {})
+for k in ("pool_charged", "pool_peak", "active", "failovers",
+          "last_reason", "last_age", "last_age_ms"):
+    info.pop(k, None)
+for low in info.get("lowers", []) or []:
+    for k in ("state", "active", "reason", "changes"):
+        low.pop(k, None)
+print(json.dumps(d, sort_keys=True))'
+}
+
+# nlfuzz_rule_state VNI MAC [NS]: the rule as "ovnic-rule -j get" shows it,
+# without the namespace's rule count.
+nlfuzz_rule_state()
+{
+	nsrun "$3" "$OVNIC_ROOT/tools/ovnic/ovnic-rule" -j get "$1" "$2" 2>&1 |
+		"$PYTHON" -S -c '
+import json, sys
+raw = sys.stdin.read()
+try:
+    d = json.loads(raw)
+except ValueError:
+    print(raw.strip())
+    sys.exit(0)
+if isinstance(d, list):
+    d = d[0] if d else {}
+d.pop("count", None)
+print(json.dumps(d, sort_keys=True))'
+}
+
+# nlfuzz_pool_summary: "cap C total_limit T" of "ovnic-pool -j summary"
+nlfuzz_pool_summary()
+{
+	"$OVNIC_ROOT/tools/ovnic/ovnic-pool" -j summary 2>&1 |
+		json_get '"cap %s total_limit %s" % (d["cap"], d["total_limit"])'
+}
+
+# <<< netlink fuzzing helpers <<<
