@@ -197,6 +197,20 @@ struct ovnic_vf_config {
 };
 
 /**
+ * struct ovnic_vf_undo - what one ovnic_vf_apply() changed, to put it back
+ * @before: the VF's settings before the change
+ * @changed: the port's @changed bits before the change
+ * @applied: bitmap of enum ovnic_vf_setting the change programmed
+ * @known: @before could be read from the PF
+ */
+struct ovnic_vf_undo {
+	struct ovnic_vf_config before;
+	unsigned long changed;
+	unsigned long applied;
+	bool known;
+};
+
+/**
  * union ovnic_ip - an IPv4 or IPv6 address (the family is known from context)
  * @v4: IPv4 address
  * @v6: IPv6 address
@@ -593,12 +607,15 @@ int ovnic_vf_read(struct ovnic_port *port, struct ovnic_vf_config *cfg);
 int ovnic_vf_set_mac(struct ovnic_port *port, const u8 *mac,
 		     struct netlink_ext_ack *extack);
 int ovnic_vf_apply(struct ovnic_port *port, struct nlattr *data[],
-		   struct netlink_ext_ack *extack);
+		   struct ovnic_vf_undo *undo, struct netlink_ext_ack *extack);
+void ovnic_vf_undo(struct ovnic_port *port, const struct ovnic_vf_undo *undo);
 void ovnic_vf_restore(struct ovnic_port *port);
 
 /* ovnic_netlink.c */
 int ovnic_link_init(void);
 void ovnic_link_uninit(void);
+int ovnic_host_capable(const struct ovnic_dev *vnic, const struct nlattr *attr,
+		       struct netlink_ext_ack *extack);
 
 /* ovnic_ethtool.c */
 extern const struct ethtool_ops ovnic_ethtool_ops;

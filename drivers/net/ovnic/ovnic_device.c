@@ -351,6 +351,13 @@ static int ovnic_set_mac_address(struct net_device *dev, void *p)
 		return err;
 	if (ovnic_is_overlay(vnic))
 		goto commit;
+	/*
+	 * The address is the VFs' own, seen by the wire and enforced by the
+	 * PF's spoof check: the host's administrator decides it, not the
+	 * administrator of a tenant namespace the VNIC was moved into.
+	 */
+	if (!ns_capable(vnic->link_net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
 	/* Every VF carries the VNIC's address. */
 	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		if (!ovnic_port_lower(port))

@@ -243,6 +243,7 @@ int ovnic_lower_claim(struct ovnic_port *port, struct nlattr *data[],
 	struct net_device *lower = ovnic_port_lower(port);
 	struct ovnic_dev *vnic = port->vnic;
 	struct net_device *dev = vnic->dev;
+	struct ovnic_vf_undo undo;
 	int err;
 
 	err = ovnic_vf_read(port, &port->orig);
@@ -269,7 +270,7 @@ int ovnic_lower_claim(struct ovnic_port *port, struct nlattr *data[],
 		if (err)
 			goto err_restore;
 	}
-	err = ovnic_vf_apply(port, data, extack);
+	err = ovnic_vf_apply(port, data, &undo, extack);
 	if (err)
 		goto err_restore;
 

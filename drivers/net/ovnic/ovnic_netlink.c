@@ -607,13 +607,49 @@ err_ports:
 	return err;
 }
 
+/**
+ * ovnic_host_capable - may the caller change the host's side of a VNIC?
+ * @vnic: the VNIC
+ * @attr: the attribute asking for the change, for the extack
+ * @extack: netlink extended ack
+ *
+ * The core checked CAP_NET_ADMIN over the VNIC's own namespace. Every ovnic
+ * setting acts on the host's side, though (the VFs, the underlay, the
+ * pool), and a VNIC may live in a tenant's namespace owned by an
+ * unprivileged user namespace: changing one needs CAP_NET_ADMIN over the
+ * namespace of the VNIC's PFs as well. Runs in the requester's context.
+ *
+ * Return: 0 or -EPERM.
+ */
+int ovnic_host_capable(const struct ovnic_dev *vnic, const struct nlattr *attr,
+		       struct netlink_ext_ack *extack)
+{
+	if (ns_capable(vnic->link_net->user_ns, CAP_NET_ADMIN))
+		return 0;
+	ovnic_err_attr(extack, attr,
+		       "ovnic settings need CAP_NET_ADMIN in the namespace of the VNIC's PFs");
+	return -EPERM;
+}
+
+static const struct nlattr *ovnic_first_attr(struct nlattr *data[])
+{
+	unsigned int i;
+
+	for (i = 1; i <= IFLA_OVNIC_MAX; i++)
+		if (data[i])
+			return data[i];
+	return NULL;
+}
+
 static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 			    struct nlattr *data[],
 			    struct netlink_ext_ack *extack)
 {
+	struct ovnic_vf_undo undo[OVNIC_MAX_LOWERS];
 	struct ovnic_dev *vnic = netdev_priv(dev);
 	struct ovnic_port *first = &vnic->ports[0];
 	struct ovnic_overlay *ovl = NULL;
+	unsigned long applied = 0;
 	struct ovnic_port *port;
 	bool probes_changed;
 	unsigned int i;
@@ -621,6 +657,11 @@ static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 
 	if (!data)
 		return 0;
+	if (ovnic_first_attr(data)) {
+		err = ovnic_host_capable(vnic, ovnic_first_attr(data), extack);
+		if (err)
+			return err;
+	}
 	if ((data[IFLA_OVNIC_PF] &&
 	     nla_get_u32(data[IFLA_OVNIC_PF]) != first->pf_ifindex) ||
 	    (data[IFLA_OVNIC_VF] &&
@@ -663,23 +704,24 @@ static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 			return PTR_ERR(ovl);
 	}
 	/*
-	 * The pool step can still fail (a pool change over generic netlink
-	 * may have used the cap since the check): before anything changes.
+	 * All or nothing. The steps that can fail come first: the PFs may
+	 * refuse a VF setting (those of the lowers done so far are put back),
+	 * and the pool step may find the cap used by a generic netlink pool
+	 * change since the check. The overlay commit cannot fail.
 	 */
-	err = ovnic_pool_link_apply(vnic, vnic->link_net, data, false, extack);
-	if (err) {
-		kfree(ovl);
-		return err;
-	}
-	if (ovnic_is_overlay(vnic))
-		ovnic_overlay_commit(vnic, ovl, data);
 	for (i = 0; (port = ovnic_port_at(vnic, i)); i++) {
 		if (!ovnic_port_lower(port))
 			continue;
-		err = ovnic_vf_apply(port, data, extack);
+		err = ovnic_vf_apply(port, data, &undo[i], extack);
 		if (err)
-			return err;
+			goto err_vf;
+		applied |= BIT(i);
 	}
+	err = ovnic_pool_link_apply(vnic, vnic->link_net, data, false, extack);
+	if (err)
+		goto err_vf;
+	if (ovnic_is_overlay(vnic))
+		ovnic_overlay_commit(vnic, ovl, data);
 	/* New endpoints or probe settings: the probes start over. */
 	probes_changed = data[IFLA_OVNIC_PROBE_INTERVAL] ||
 			 data[IFLA_OVNIC_PROBE_MISSES] ||
@@ -690,6 +732,13 @@ static int ovnic_changelink(struct net_device *dev, struct nlattr *tb[],
 	else
 		ovnic_agg_reschedule(vnic);
 	return 0;
+
+err_vf:
+	for (i = 0; (port = ovnic_port_at(vnic, i)); i++)
+		if (applied & BIT(i))
+			ovnic_vf_undo(port, &undo[i]);
+	kfree(ovl);
+	return err;
 }
 
 static size_t ovnic_get_size(const struct net_device *dev)

@@ -754,17 +754,6 @@ int ovnic_pool_link_check(struct ovnic_dev *vnic, struct net *net,
 	ovnic_pool_cfg_from_link(&cfg, data);
 	if (!ovnic_pool_link_want(vnic, cur, data, &cfg, create, &want))
 		return 0;
-	/*
-	 * A VNIC moved into a tenant's namespace is changed by the tenant's
-	 * administrator; its pool is the host's business.
-	 */
-	if (!create && !ns_capable(net->user_ns, CAP_NET_ADMIN)) {
-		ovnic_err_attr(extack, data[IFLA_OVNIC_POOL] ?: cfg.limit ?:
-				       cfg.high ?: cfg.low ?: cfg.adaptive,
-			       "pool settings need CAP_NET_ADMIN in the namespace of the VNIC's PFs");
-		return -EPERM;
-	}
-
 	mutex_lock(&ovnic_pool_mutex);
 	err = ovnic_pool_link_target(create ? NULL : vnic, net, want, &cfg,
 				     data[IFLA_OVNIC_POOL], &target, extack);
@@ -1217,6 +1206,9 @@ int ovnic_pool_nl_bind(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	vnic = netdev_priv(dev);
+	err = ovnic_host_capable(vnic, idattr, info->extack);
+	if (err)
+		goto out;
 	/* The same rules as IFLA_OVNIC_POOL: shared pools of the PFs' netns. */
 	data[IFLA_OVNIC_POOL] = idattr;
 	err = ovnic_pool_link_check(vnic, vnic->link_net, data, false,

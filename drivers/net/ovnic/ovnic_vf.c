@@ -114,20 +114,25 @@ int ovnic_vf_set_mac(struct ovnic_port *port, const u8 *mac,
  * ovnic_vf_apply - program the VF settings present in a request
  * @port: the lower device (VF) to program
  * @data: IFLA_INFO_DATA attributes, checked by ovnic_vf_check_ops()
+ * @undo: filled with what is needed to put the VF back (ovnic_vf_undo())
  * @extack: error reporting
  *
- * Settings applied before a failing one stay applied (and are restored
- * with the others when the VNIC goes away).
+ * All or nothing: when the PF refuses a setting, those applied before it
+ * are put back, so that a refused request leaves the VF as it was.
  *
  * Return: 0 or the PF driver's error.
  */
 int ovnic_vf_apply(struct ovnic_port *port, struct nlattr *data[],
-		   struct netlink_ext_ack *extack)
+		   struct ovnic_vf_undo *undo, struct netlink_ext_ack *extack)
 {
 	const struct net_device_ops *ops = port->pf->netdev_ops;
 	struct net_device *pf = port->pf;
 	struct nlattr *attr;
 	int err;
+
+	memset(undo, 0, sizeof(*undo));
+	undo->changed = port->changed;
+	undo->known = !ovnic_vf_read(port, &undo->before);
 
 	attr = data[IFLA_OVNIC_VF_VLAN];
 	if (attr) {
@@ -136,8 +141,9 @@ int ovnic_vf_apply(struct ovnic_port *port, struct nlattr *data[],
 		if (err) {
 			ovnic_err_attr(extack, attr,
 				       "PF driver refused the VF VLAN");
-			return err;
+			goto err_undo;
 		}
+		__set_bit(OVNIC_VF_VLAN, &undo->applied);
 		set_bit(OVNIC_VF_VLAN, &port->changed);
 	}
 
@@ -147,8 +153,9 @@ int ovnic_vf_apply(struct ovnic_port *port, struct nlattr *data[],
 		if (err) {
 			ovnic_err_attr(extack, attr,
 				       "PF driver refused VF spoof checking");
-			return err;
+			goto err_undo;
 		}
+		__set_bit(OVNIC_VF_SPOOFCHK, &undo->applied);
 		set_bit(OVNIC_VF_SPOOFCHK, &port->changed);
 	}
 
@@ -158,11 +165,53 @@ int ovnic_vf_apply(struct ovnic_port *port, struct nlattr *data[],
 		if (err) {
 			ovnic_err_attr(extack, attr,
 				       "PF driver refused VF trust");
-			return err;
+			goto err_undo;
 		}
+		__set_bit(OVNIC_VF_TRUST, &undo->applied);
 		set_bit(OVNIC_VF_TRUST, &port->changed);
 	}
 	return 0;
+
+err_undo:
+	ovnic_vf_undo(port, undo);
+	return err;
+}
+
+/**
+ * ovnic_vf_undo - put back what one ovnic_vf_apply() programmed
+ * @port: the lower device (VF)
+ * @undo: filled by that ovnic_vf_apply()
+ *
+ * Best effort: a PF that cannot report or refuses the old settings is
+ * reported in the kernel log, and the settings stay marked as changed so
+ * that ovnic_vf_restore() still puts the originals back at the end.
+ */
+void ovnic_vf_undo(struct ovnic_port *port, const struct ovnic_vf_undo *undo)
+{
+	const struct net_device_ops *ops = port->pf->netdev_ops;
+	const struct ovnic_vf_config *old = &undo->before;
+	struct net_device *pf = port->pf;
+	int err = 0;
+
+	if (!undo->applied)
+		return;
+	if (!undo->known) {
+		err = -EOPNOTSUPP;
+		goto out;
+	}
+	if (test_bit(OVNIC_VF_VLAN, &undo->applied))
+		err |= ops->ndo_set_vf_vlan(pf, port->vf, old->vlan, old->qos,
+					    old->vlan_proto);
+	if (test_bit(OVNIC_VF_SPOOFCHK, &undo->applied))
+		err |= ops->ndo_set_vf_spoofchk(pf, port->vf, old->spoofchk);
+	if (test_bit(OVNIC_VF_TRUST, &undo->applied))
+		err |= ops->ndo_set_vf_trust(pf, port->vf, old->trust);
+out:
+	if (err)
+		netdev_warn(port->vnic->dev, "PF %s did not take back a refused change of VF %u\n",
+			    pf->name, port->vf);
+	else
+		port->changed = undo->changed;
 }
 
 /**
