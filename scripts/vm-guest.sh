@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Guest side of the ovnic test VM, started by the initramfs of
-# scripts/vm.sh inside a chroot of the host's root (read-only 9p), with
-# the repository and the writable results folder already mounted.
+# scripts/vm.sh once the host's root (read-only 9p) is the guest's root
+# (moved over the initramfs, as switch_root does), with the repository
+# and the writable results folder already mounted.
 # Mounts the runtime file systems, builds the topology, loads ovnic.ko,
 # runs the requested job (shell command, selftests, demo or benchmark),
 # saves the kernel log and a "done" marker into the results folder.

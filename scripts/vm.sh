@@ -17,7 +17,8 @@
 #                      kmemleak is scanned after every test; default
 #                      timeouts 3600 s (VM) and 900 s (per test)
 #   --accel tcg|kvm    QEMU accelerator (default tcg)
-#   --suite full|smoke run TEST_PROGS or SMOKE_PROGS of selftests/Makefile
+#   --suite full|smoke|debug  run TEST_PROGS, SMOKE_PROGS or DEBUG_PROGS
+#                      of selftests/Makefile
 #   --tests "A B"      run only these selftests (selftests/x.sh, x.sh or a path)
 #   --demo             run the demo (scripts/demo-guest.sh)
 #   --bench            run the benchmark (scripts/bench-guest.sh)
@@ -121,8 +122,8 @@ tcg|kvm) ;;
 *) die "--accel must be tcg or kvm" ;;
 esac
 case $suite in
-''|full|smoke) ;;
-*) die "--suite must be full or smoke" ;;
+''|full|smoke|debug) ;;
+*) die "--suite must be full, smoke or debug" ;;
 esac
 [[ $vm_timeout =~ ^[0-9]+$ ]] || die "--timeout needs a number of seconds"
 [[ $ksft_timeout =~ ^[0-9]+$ ]] || die "--ksft-timeout needs a number of seconds"
@@ -158,6 +159,7 @@ test_list=()
 if [ -n "$suite" ]; then
 	var=TEST_PROGS
 	[ "$suite" = smoke ] && var=SMOKE_PROGS
+	[ "$suite" = debug ] && var=DEBUG_PROGS
 	[ -f "$ROOT/selftests/Makefile" ] || die "no selftests/Makefile"
 	# shellcheck disable=SC2016
 	names=$(make -s --no-print-directory -C "$ROOT/selftests" -f Makefile \
@@ -276,11 +278,19 @@ build_initramfs() {
 	q_modroot=${modroot//\'/\'\\\'\'}
 	cat >"$dir/init" <<EOF
 #!/bin/busybox sh
-# ovnic VM init: mount the shares, run scripts/vm-guest.sh in a chroot.
+# ovnic VM init: mount the host root (9p) and the shares under \$R, make
+# \$R the root of the mount namespace (as switch_root does) and run
+# scripts/vm-guest.sh there. A real root, not a chroot: user namespaces
+# can be made (a chrooted process may not), and the kernel's threads share
+# PID 1's root (CLONE_FS), so its module loader finds the host's
+# /sbin/modprobe. PID 1 never exits: every path ends in a power off.
 ROOT='$q_root'
 MODROOT='$q_modroot'
 R=/newroot
 RES=/tmp/ovnic-results
+# Stage 2 (PID 1 after the switch) lives on the guest's tmpfs /run with a
+# copy of this busybox: the initramfs is out of reach once \$R is /.
+S2=/run/ovnic-init
 O9P=trans=virtio,version=9p2000.L,msize=262144
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -293,6 +303,7 @@ fail() {
 	poweroff -f
 	sleep 5
 	echo o >/proc/sysrq-trigger
+	while :; do sleep 60; done
 }
 for m in \$(cat /lib/mods/order); do
 	insmod /lib/mods/\$m || fail "insmod \$m failed"
@@ -315,22 +326,45 @@ mkdir -p \$R\$RES
 mount -t 9p -o \$O9P ovnicres \$R\$RES || fail "cannot mount the results folder"
 mkdir -p "\$R\$ROOT" 2>/dev/null
 mount -t 9p -o \$O9P,ro,cache=loose ovnicrepo "\$R\$ROOT" || fail "cannot mount the repository"
-mount -t proc proc \$R/proc
-mount -t sysfs sysfs \$R/sys
-mount -t devtmpfs devtmpfs \$R/dev
-# The kernel runs its module loader from this root, not the chroot's:
-# hand its requests (ip link add type vlan, bridge, ...) to the host's
-# modprobe and module tree.
-printf '#!/bin/busybox sh\nexec chroot %s /sbin/modprobe "\$@"\n' \$R >/bin/chroot-modprobe
-chmod 755 /bin/chroot-modprobe
-echo /bin/chroot-modprobe >/proc/sys/kernel/modprobe
+mount -t proc proc \$R/proc || fail "proc"
+mount -t sysfs sysfs \$R/sys || fail "sysfs"
+mount -t devtmpfs devtmpfs \$R/dev || fail "devtmpfs"
+mkdir -p \$R\$S2 && cp /bin/busybox \$R\$S2/busybox || fail "cannot copy busybox to \$S2"
+cat >\$R\$S2/stage2 <<'S2EOF'
+# PID 1 in the new root: run the guest script, then power off.
+B=/run/ovnic-init/busybox
+off() {
+	\$B sync
+	\$B poweroff -f
+	\$B sleep 5
+	echo o >/proc/sysrq-trigger
+	while :; do \$B sleep 60; done
+}
+cd /
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# The module loader's helper, now reachable in this root.
+echo /sbin/modprobe >/proc/sys/kernel/modprobe
+if [ -x /bin/bash ]; then
+	/bin/bash "\$OVNIC_ROOT/scripts/vm-guest.sh"
+	echo "ovnic-vm init: guest script exited with \$?"
+else
+	echo "ovnic-vm init: no /bin/bash in the host root"
+fi
+off
+S2EOF
+# Everything the exec below needs must work, or PID 1 would exit.
+chroot \$R \$S2/busybox true || fail "cannot run \$S2/busybox in \$R"
 export OVNIC_ROOT="\$ROOT" OVNIC_RESULTS=\$RES
-chroot \$R /bin/bash "\$ROOT/scripts/vm-guest.sh"
-echo "ovnic-vm init: guest script exited with \$?"
-sync
-poweroff -f
-sleep 5
-echo o >/proc/sysrq-trigger
+# The initramfs' own sys/dev/proc would stay mounted, unreachable
+# (lazily: the console and this shell may hold files there).
+umount -l /sys
+umount -l /dev
+cd \$R || fail "cd \$R"
+mount --move . / || fail "cannot move \$R to /"
+umount -l /proc
+# chroot . in PID 1 itself: the shared root of the kernel threads moves
+# too. From here on only the new root's files exist for path lookups.
+exec /bin/busybox chroot . \$S2/busybox sh \$S2/stage2
 EOF
 	chmod 755 "$dir/init"
 	(cd "$dir" && find . | cpio -o -H newc --quiet) >"$work/initramfs.cpio"

@@ -957,8 +957,8 @@ ovnic_init()
 	log_info "$TEST_NAME on $(uname -r)"
 }
 
-# load_module NAME [PARAMS]: the kernel's module autoloader cannot reach
-# modprobe from inside the VM's chroot, so tests load what they need.
+# load_module NAME [PARAMS]: load a module a test needs up front, so a
+# missing one is reported by name rather than by a failing command.
 load_module()
 {
 	[ -d "/sys/module/$1" ] && return 0

@@ -6,8 +6,8 @@
 #
 # Topology: the conventions' one. The rule tables used are those of the
 # init netns (hypervisor A) and of netns hvb (hypervisor B), plus a
-# throw-away netns (rulesns) and, where the environment allows it, user
-# namespaces made by unshare (not from a chroot, as in the VM). The ip
+# throw-away netns (rulesns) and user namespaces made by unshare (as root
+# and as an unprivileged user). The ip
 # plugin case makes an IPv6 overlay VNIC vnr6 on pfa0 vf 0. The datapath
 # case adds an overlay pair on wire 0 from lib.sh:
 #
@@ -255,8 +255,7 @@ test_perm()
 		log_test_skip "permissions: root without CAP_NET_ADMIN" "no capsh"
 	fi
 
-	# User namespaces cannot be made from a chroot (the VM runs the tests
-	# in one), so this part may be skipped there.
+	# Skipped only where user namespaces are disabled.
 	if unshare -U -r true 2>/dev/null; then
 		check_cmd_fails "Operation not permitted" unshare -U -r "$PYTHON" "$RULE_CLI" \
 			add 9 $MAC2 remote $R4
@@ -273,7 +272,7 @@ test_perm()
 		check_cmd_fails "no such rule" rule get 9 $MAC2
 		log_test "permissions: root of a user namespace manages its own netns"
 	else
-		log_test_skip "permissions: user namespaces" "unshare -U fails (chroot?)"
+		log_test_skip "permissions: user namespaces" "unshare -U fails (user namespaces disabled?)"
 	fi
 	check_cmd rule del 9 $MAC1
 }
