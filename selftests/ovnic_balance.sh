@@ -234,7 +234,8 @@ while not stop:
     except InterruptedError:
         continue
     for s in r:
-        while True:
+        # a bounded batch, so that SIGTERM is seen under any load
+        for _ in range(256):
             try:
                 data, addr = s.recvfrom(2048, socket.MSG_DONTWAIT)
             except (BlockingIOError, InterruptedError):
@@ -262,7 +263,8 @@ flow_map()
 	rm -f "$out" "$out.ready"
 	"$PYTHON" -S -c "$__BAL_PY" "$out" pfa0vf0 pfa1vf0 &
 	pid=$!
-	wait_until 10 test -e "$out.ready"
+	# python starts slowly next to the flows on a debug kernel under TCG
+	wait_until 30 test -e "$out.ready" || log_info "note: the flow sniffer took over 30 s to start"
 	sleep "$2"
 	kill -TERM "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
