@@ -2010,3 +2010,46 @@ nlfuzz_pool_summary()
 }
 
 # <<< netlink fuzzing helpers <<<
+
+# module_reload_case: the case "module unloads and loads again": rmmod
+# fails while a lost skb, a timer or a device still holds the module.
+module_reload_case()
+{
+	if run_capture rmmod ovnic; then
+		ovnic_module_load
+		check_err $? "insmod $OVNIC_KO failed after rmmod"
+	else
+		fail "rmmod ovnic failed (reference leaked?): $CMD_ERR"
+	fi
+	check_dmesg_clean
+	log_test "module unloads and loads again"
+}
+
+# injector_up DEV: a VF that sends crafted frames (ovnic_corpus.py,
+# ovnic_pktfuzz.py): up, without any address (IPv6 off until the cleanup).
+injector_up()
+{
+	local v6
+
+	v6=$(sysctl -n "net.ipv6.conf.$1.disable_ipv6" 2>/dev/null)
+	if [ -n "$v6" ]; then
+		defer sysctl -qw "net.ipv6.conf.$1.disable_ipv6=$v6"
+		sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1"
+	fi
+	dev_is_up "$1" || defer ip link set dev "$1" down
+	ip link set dev "$1" up || return 1
+	wait_carrier "$1"
+}
+
+# ping_stop PID FILE: stop a ping started in the background with its
+# output in FILE (SIGINT prints the summary), print "<transmitted> <received>"
+ping_stop()
+{
+	kill -INT "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	if ! grep -q "packets transmitted" "$2"; then
+		log_info "ping output: $(tail -n 3 "$2" | tr '
+' ' ')"
+	fi
+	awk '/packets transmitted/ { print $1, $4 }' "$2"
+}

@@ -76,20 +76,6 @@ fi
 WORK=$(mktemp -d /tmp/ovnic_malformed.XXXXXX)
 defer rm -rf "$WORK"
 
-# The injector: the other VF of pfa0, up, without any address.
-injector_up()
-{
-	local v6
-
-	v6=$(sysctl -n "net.ipv6.conf.$INJ.disable_ipv6" 2>/dev/null)
-	if [ -n "$v6" ]; then
-		defer sysctl -qw "net.ipv6.conf.$INJ.disable_ipv6=$v6"
-		sysctl -qw "net.ipv6.conf.$INJ.disable_ipv6=1"
-	fi
-	dev_is_up $INJ || defer ip link set dev $INJ down
-	ip link set dev $INJ up || return 1
-	wait_carrier $INJ
-}
 
 # ping_start NS DST FILE: ping -i 0.2 until ping_stop; PING_PID. Started
 # directly (not through a shell function, whose background subshell would
@@ -100,18 +86,6 @@ ping_start()
 	ip netns exec "$1" ping -4 -i 0.2 "$2" >"$3" 2>&1 &
 	PING_PID=$!
 	defer bg_stop "$PING_PID"
-}
-
-# ping_stop PID FILE: stop it (SIGINT prints the summary), print
-# "<transmitted> <received>"
-ping_stop()
-{
-	kill -INT "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	if ! grep -q "packets transmitted" "$2"; then
-		log_info "ping output: $(tail -n 3 "$2" | tr '\n' ' ')"
-	fi
-	awk '/packets transmitted/ { print $1, $4 }' "$2"
 }
 
 # run_corpus NS DEV LABEL [corpus args]: inject the corpus at vnb's VF and
@@ -241,7 +215,7 @@ run_phase()
 }
 
 CASES_RUN=0
-if ! injector_up; then
+if ! injector_up "$INJ"; then
 	fail "$INJ: no carrier"
 	log_test "injector $INJ up"
 	exit 1

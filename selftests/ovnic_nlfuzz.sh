@@ -105,11 +105,4 @@ if [ "$kmemleak" = 1 ]; then
 	log_test "kmemleak: no ovnic object leaked"
 fi
 
-if run_capture rmmod ovnic; then
-	ovnic_module_load
-	check_err $? "insmod $OVNIC_KO failed after rmmod"
-else
-	fail "rmmod ovnic failed (reference leaked?): $CMD_ERR"
-fi
-check_dmesg_clean
-log_test "module unloads and loads again"
+module_reload_case
