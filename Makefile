@@ -13,6 +13,9 @@
 #                        kmemleak, ...) and ovnic.ko against it
 #   make check KERNEL=debug  the whole suite on the debug kernel
 #   make smoke KERNEL=debug  the smoke set on the debug kernel
+#   make check-debug     the debug lane of CI: KUnit, the fuzzers, fault
+#                        injection, privilege and the basic tests on the
+#                        debug kernel (DEBUG_PROGS of selftests/Makefile)
 #   make bench           iperf3 raw VF vs ovnic vs vxlan vs geneve, failover
 #                        gap ovnic vs bonding, balance 2 PNICs vs 1, in the VM
 #   make lint            checkpatch --strict and sparse (C=2)
@@ -60,7 +63,7 @@ KBUILD_WERROR := KCFLAGS=-Werror
 endif
 
 .PHONY: all modules modules-all plugin udpseq setup check smoke demo bench lint \
-	checkpatch sparse dkms-install dkms-remove clean help debug-kernel
+	checkpatch sparse dkms-install dkms-remove clean help debug-kernel check-debug
 
 all: modules plugin udpseq
 
@@ -108,6 +111,11 @@ else
 	$(MAKE) KERNEL=6.1 modules plugin udpseq
 	scripts/vm.sh --kernel $$($(MAKE) -s KERNEL=6.1 print-kver) --accel $(ACCEL) --suite smoke
 endif
+
+check-debug: setup
+	$(MAKE) debug-kernel
+	$(MAKE) plugin udpseq
+	scripts/vm.sh --kernel debug --accel $(ACCEL) --suite debug
 
 # The debug kernel (built once per scripts/debug.config, ~10 min on 2
 # cores, then cached), and ovnic.ko built against it. The sub-make reads
