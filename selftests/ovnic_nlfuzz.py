@@ -110,8 +110,9 @@ ALLOW_NO_MSG = {
     (errno.ERANGE, "linkinfo-garbage"):
         "rtnetlink parses IFLA_LINKINFO itself with a NULL extack"
         " (__rtnl_newlink: nla_parse_nested_deprecated(..., NULL)): an"
-        " IFLA_INFO_DATA shorter than an attribute header fails"
-        " validate_nla() with its default -ERANGE and never reaches ovnic",
+        " IFLA_INFO_DATA shorter than an attribute header (1-3 bytes, or"
+        " only a truncated header) fails validate_nla() with its default"
+        " -ERANGE and never reaches ovnic",
     (errno.EEXIST, "exists-excl"):
         "rtnetlink: NLM_F_EXCL create of a name that exists (__rtnl_newlink)",
     (errno.EOPNOTSUPP, "exists-replace"):
@@ -735,8 +736,11 @@ class Fuzzer:
                 tags.add("data-without-kind")
             elif r < 0.10:
                 # truncated attribute header at the end of IFLA_INFO_DATA
+                # (alone, it makes the nest shorter than a header)
                 info[1][2] = ser_attrs(data) + self.randbytes(
                     self.rng.randrange(1, 4))
+                if not data:
+                    tags.add("linkinfo-garbage")
         top.append(N(IFLA_LINKINFO, info))
         flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL
         if not valid and self.chance(0.05):
