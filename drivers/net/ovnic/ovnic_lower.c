@@ -14,6 +14,7 @@
  * with its last lower.
  */
 
+#include <linux/error-injection.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
 #include <linux/rtnetlink.h>
@@ -302,6 +303,7 @@ err_rx_handler:
 	netdev_rx_handler_unregister(lower);
 	return err;
 }
+ALLOW_ERROR_INJECTION(ovnic_lower_claim, ERRNO);
 
 /**
  * ovnic_lower_release - give a VF back

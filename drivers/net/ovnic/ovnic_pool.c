@@ -40,6 +40,7 @@
  * under RCU and the pool's figures with atomics and READ_ONCE().
  */
 
+#include <linux/error-injection.h>
 #include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/skbuff.h>
@@ -810,6 +811,7 @@ out:
 	mutex_unlock(&ovnic_pool_mutex);
 	return err;
 }
+ALLOW_ERROR_INJECTION(ovnic_pool_link_apply, ERRNO);
 
 /**
  * ovnic_pool_detach - a VNIC going away leaves its pool

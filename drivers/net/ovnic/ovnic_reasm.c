@@ -46,6 +46,7 @@
  * clones behind).
  */
 
+#include <linux/error-injection.h>
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
@@ -702,6 +703,7 @@ int ovnic_reasm_init(struct ovnic_dev *vnic)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(ovnic_reasm_init);
+ALLOW_ERROR_INJECTION(ovnic_reasm_init, ERRNO);
 
 /**
  * ovnic_reasm_uninit - free a VNIC's reassembly table and what it holds

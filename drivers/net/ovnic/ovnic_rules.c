@@ -20,6 +20,7 @@
  * consistent (family, address) pair.
  */
 
+#include <linux/error-injection.h>
 #include <linux/mutex.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -214,6 +215,7 @@ out_unlock:
 	kfree(rule);
 	return err;
 }
+ALLOW_ERROR_INJECTION(ovnic_rule_add, ERRNO);
 
 /**
  * ovnic_rule_del - delete the rule of (VNI, MAC)

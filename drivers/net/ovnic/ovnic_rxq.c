@@ -15,6 +15,7 @@
  * in a thread (threaded NAPI) elsewhere.
  */
 
+#include <linux/error-injection.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 
@@ -126,6 +127,7 @@ int ovnic_rxq_init(struct ovnic_dev *vnic)
 	}
 	return 0;
 }
+ALLOW_ERROR_INJECTION(ovnic_rxq_init, ERRNO);
 
 /**
  * ovnic_rxq_uninit - stop a VNIC's receive queues and free what they hold

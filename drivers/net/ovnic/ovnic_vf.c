@@ -8,6 +8,7 @@
  * IFLA_VFINFO_LIST requests of rtnetlink that call the same operations.
  */
 
+#include <linux/error-injection.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -109,6 +110,7 @@ int ovnic_vf_set_mac(struct ovnic_port *port, const u8 *mac,
 	set_bit(OVNIC_VF_MAC, &port->changed);
 	return 0;
 }
+ALLOW_ERROR_INJECTION(ovnic_vf_set_mac, ERRNO);
 
 /**
  * ovnic_vf_apply - program the VF settings present in a request
@@ -176,6 +178,38 @@ err_undo:
 	ovnic_vf_undo(port, undo);
 	return err;
 }
+ALLOW_ERROR_INJECTION(ovnic_vf_apply, ERRNO);
+
+/**
+ * ovnic_vf_put - program saved settings of a VF back through its PF
+ * @port: the lower device (VF)
+ * @cfg: the settings
+ * @mask: bitmap of enum ovnic_vf_setting to program
+ *
+ * Return: 0, or non-zero if the PF refused any of them (every one in
+ * @mask is tried).
+ */
+static int ovnic_vf_put(struct ovnic_port *port,
+			const struct ovnic_vf_config *cfg, unsigned long mask)
+{
+	const struct net_device_ops *ops = port->pf->netdev_ops;
+	struct net_device *pf = port->pf;
+	u8 mac[ETH_ALEN];
+	int err = 0;
+
+	if (test_bit(OVNIC_VF_MAC, &mask)) {
+		ether_addr_copy(mac, cfg->mac);
+		err |= ops->ndo_set_vf_mac(pf, port->vf, mac);
+	}
+	if (test_bit(OVNIC_VF_VLAN, &mask))
+		err |= ops->ndo_set_vf_vlan(pf, port->vf, cfg->vlan, cfg->qos,
+					    cfg->vlan_proto);
+	if (test_bit(OVNIC_VF_SPOOFCHK, &mask))
+		err |= ops->ndo_set_vf_spoofchk(pf, port->vf, cfg->spoofchk);
+	if (test_bit(OVNIC_VF_TRUST, &mask))
+		err |= ops->ndo_set_vf_trust(pf, port->vf, cfg->trust);
+	return err;
+}
 
 /**
  * ovnic_vf_undo - put back what one ovnic_vf_apply() programmed
@@ -188,28 +222,15 @@ err_undo:
  */
 void ovnic_vf_undo(struct ovnic_port *port, const struct ovnic_vf_undo *undo)
 {
-	const struct net_device_ops *ops = port->pf->netdev_ops;
-	const struct ovnic_vf_config *old = &undo->before;
-	struct net_device *pf = port->pf;
-	int err = 0;
+	int err;
 
 	if (!undo->applied)
 		return;
-	if (!undo->known) {
-		err = -EOPNOTSUPP;
-		goto out;
-	}
-	if (test_bit(OVNIC_VF_VLAN, &undo->applied))
-		err |= ops->ndo_set_vf_vlan(pf, port->vf, old->vlan, old->qos,
-					    old->vlan_proto);
-	if (test_bit(OVNIC_VF_SPOOFCHK, &undo->applied))
-		err |= ops->ndo_set_vf_spoofchk(pf, port->vf, old->spoofchk);
-	if (test_bit(OVNIC_VF_TRUST, &undo->applied))
-		err |= ops->ndo_set_vf_trust(pf, port->vf, old->trust);
-out:
+	err = undo->known ? ovnic_vf_put(port, &undo->before, undo->applied)
+			  : -EOPNOTSUPP;
 	if (err)
 		netdev_warn(port->vnic->dev, "PF %s did not take back a refused change of VF %u\n",
-			    pf->name, port->vf);
+			    port->pf->name, port->vf);
 	else
 		port->changed = undo->changed;
 }
@@ -222,21 +243,10 @@ out:
  */
 void ovnic_vf_restore(struct ovnic_port *port)
 {
-	const struct net_device_ops *ops = port->pf->netdev_ops;
-	struct ovnic_vf_config *orig = &port->orig;
-	struct net_device *pf = port->pf;
-	int err = 0;
+	unsigned long changed = port->changed;
 
-	if (test_and_clear_bit(OVNIC_VF_MAC, &port->changed))
-		err |= ops->ndo_set_vf_mac(pf, port->vf, orig->mac);
-	if (test_and_clear_bit(OVNIC_VF_VLAN, &port->changed))
-		err |= ops->ndo_set_vf_vlan(pf, port->vf, orig->vlan, orig->qos,
-					    orig->vlan_proto);
-	if (test_and_clear_bit(OVNIC_VF_SPOOFCHK, &port->changed))
-		err |= ops->ndo_set_vf_spoofchk(pf, port->vf, orig->spoofchk);
-	if (test_and_clear_bit(OVNIC_VF_TRUST, &port->changed))
-		err |= ops->ndo_set_vf_trust(pf, port->vf, orig->trust);
-	if (err)
+	port->changed = 0;
+	if (changed && ovnic_vf_put(port, &port->orig, changed))
 		netdev_warn(port->vnic->dev, "PF %s did not restore every setting of VF %u\n",
-			    pf->name, port->vf);
+			    port->pf->name, port->vf);
 }
