@@ -46,23 +46,15 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ovnic_nl  # noqa: E402  (nla(), align4(), parse_ack())
 from ovnic_nl import (  # noqa: E402  (netlink constants)
-    NETLINK_ROUTE, SOL_NETLINK, NETLINK_CAP_ACK, NETLINK_EXT_ACK, NLMSG_ERROR,
-    NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE, NLA_F_NESTED,
-    RTM_NEWLINK, IFLA_IFNAME, IFLA_LINKINFO, IFLA_INFO_KIND, IFLA_INFO_DATA)
+    CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME, CTRL_CMD_GETFAMILY,
+    GENL_ID_CTRL, IFF_UP, IFLA_ADDRESS, IFLA_IFNAME, IFLA_INFO_DATA,
+    IFLA_INFO_KIND, IFLA_LINKINFO, NETLINK_GENERIC, NETLINK_ROUTE,
+    NLA_F_NESTED, NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK, NLM_F_CREATE,
+    NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST, RTM_DELLINK, RTM_NEWLINK)
 
 nla = ovnic_nl.nla
 align4 = ovnic_nl.align4
 
-NETLINK_GENERIC = 16
-NLMSG_DONE = 3
-NLM_F_DUMP = 0x300
-RTM_DELLINK = 17
-IFLA_ADDRESS = 1
-IFF_UP = 0x1
-GENL_ID_CTRL = 0x10
-CTRL_CMD_GETFAMILY = 3
-CTRL_ATTR_FAMILY_ID = 1
-CTRL_ATTR_FAMILY_NAME = 2
 
 # include/uapi/linux/ovnic.h
 A = dict(PF=1, VF=2, VLAN=3, SPOOFCHK=4, TRUST=5, VNI=8, LOCAL=9, LOCAL6=10,
@@ -85,6 +77,24 @@ POOL_OWN = 0
 
 FAIL_NTH = "/proc/thread-self/fail-nth"
 BIG_N = 1000000
+# --attr-dir: a fault attribute armed through its own space/times/
+# probability instead of fail-nth (fail_function: its kprobe runs from
+# ftrace in the request's task on the debug kernel, but from the int3
+# handler on a kernel without KPROBES_ON_FTRACE, where should_fail() does
+# not look at the task's fail-nth).
+ATTR_DIR = None
+
+
+def fa_write(name, value):
+    with open(os.path.join(ATTR_DIR, name), "w") as f:
+        f.write("%d" % value)
+
+
+def fa_read(name):
+    with open(os.path.join(ATTR_DIR, name)) as f:
+        return int(f.read().strip() or "0")
+
+
 # Without fault injection (--dry): requests run without fault, as if
 # fail-nth had not been reached (tests the operations and the checks).
 DRY = False
@@ -125,15 +135,7 @@ class Netlink:
     """One netlink socket; requests with fail-nth armed around the send."""
 
     def __init__(self, proto):
-        self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, proto)
-        self.s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
-        try:
-            self.s.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
-        except OSError:
-            pass
-        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-        self.s.bind((0, 0))
-        self.s.settimeout(60)
+        self.s = ovnic_nl.open_socket(proto, timeout=60, rcvbuf=1 << 20)
         self.seq = int(time.time()) & 0xffff
 
     def transact(self, mtype, flags, body, nth=0):
@@ -154,7 +156,19 @@ class Netlink:
         if nth and DRY:
             left = nth
             nth = 0
-        if nth:
+        if nth and ATTR_DIR:
+            # Armed as "the nth call fails, once": the calls before it
+            # use up space, times allows one failure.
+            fa_write("probability", 0)
+            fa_write("space", nth)
+            fa_write("times", 1)
+            fa_write("probability", 100)
+            try:
+                self.s.send(msg)
+            finally:
+                fa_write("probability", 0)
+                left = 0 if fa_read("times") == 0 else fa_read("space")
+        elif nth:
             # The file cannot seek: one open per access.
             fd = os.open(FAIL_NTH, os.O_WRONLY)
             os.write(fd, b"%d" % nth)
@@ -597,7 +611,10 @@ def plan(points, maxp, rng):
     return head + pick + tail
 
 
-def sweep(c, op, deadline, maxp, rng):
+def sweep(c, op, deadline, maxp, rng, minp=0):
+    """Sweep OP's injection points until DEADLINE (at most MAXP of them,
+    sampled); an operation with at most MINP points is swept whole and
+    one with none is not tried (MINP > 0 only)."""
     res = {"points": 0, "tested": 0, "failed": 0, "succeeded": 0,
            "problems": 0, "errnos": {}, "last": None, "complete": False}
 
@@ -628,11 +645,20 @@ def sweep(c, op, deadline, maxp, rng):
         problem(0, "undo + prepare do not give the start state again: " +
                 "; ".join(d[:4]))
 
+    full = minp > 0 and res["points"] <= minp
+    if full and not res["points"]:
+        res["complete"] = True
+        if op.teardown:
+            op.teardown()
+        return res
+
     # As many N as the time left allows (an attempt costs about what the
     # reference run did), spread over the whole range.
     fit = int((deadline - time.monotonic()) / max(t_try * 1.15, 0.05))
     if maxp <= 0 or fit < maxp:
         maxp = max(fit, 4)
+    if full:
+        maxp = res["points"] + 1
     todo = plan(res["points"], maxp, rng)
     res["planned"] = len(todo)
     n = 0
@@ -645,7 +671,7 @@ def sweep(c, op, deadline, maxp, rng):
             n += 1
         else:
             break
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline and not full:
             break
         try:
             op.prepare()
@@ -756,9 +782,17 @@ def main():
     p.add_argument("--list", action="store_true")
     p.add_argument("--dry", action="store_true",
                    help="no fault injection: check the operations themselves")
+    p.add_argument("--min-points", type=int, default=0,
+                   help="sweep operations with at most this many points "
+                   "whole, whatever the time; skip those with none")
+    p.add_argument("--attr-dir",
+                   help="arm this fault attribute (a debugfs folder such as "
+                   "fail_function) through space/times/probability, not "
+                   "fail-nth; nothing else may reach it meanwhile")
     args = p.parse_args()
-    global DRY
-    DRY = args.dry or not os.path.exists(FAIL_NTH)
+    global DRY, ATTR_DIR
+    ATTR_DIR = args.attr_dir
+    DRY = args.dry or not (ATTR_DIR or os.path.exists(FAIL_NTH))
     if len(args.pf) != 2:
         print("need two --pf", file=sys.stderr)
         return 2
@@ -789,7 +823,7 @@ def main():
         deadline = time.monotonic() + max(left / (len(ops) - i), 1.0)
         t0 = time.monotonic()
         try:
-            r = sweep(c, op, deadline, args.max_points, rng)
+            r = sweep(c, op, deadline, args.max_points, rng, args.min_points)
         except (OSError, RuntimeError) as e:
             c.problems.append("PROBLEM %s: %s" % (op.name, e))
             print("PROBLEM %s: %s" % (op.name, e), flush=True)

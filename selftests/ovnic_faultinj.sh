@@ -32,7 +32,10 @@
 # 3. fail_function: every ovnic function listed in
 #    /sys/kernel/debug/fail_function/injectable (ALLOW_ERROR_INJECTION), or
 #    FUZZ_FAULT_FUNCS, is made to fail on its N-th call of each operation
-#    (fail-nth again, slab and page faults off). Skipped when there is none.
+#    (all armed together, each with an errno of its own, per request
+#    through fail_function's space/times/probability; slab and page faults
+#    off). Each function must make some request fail with its errno.
+#    Skipped when there is none.
 # At the end kmemleak must report nothing (cleared at the start).
 #
 # Tunables (environment, passed into the VM by scripts/vm.sh):
@@ -48,7 +51,8 @@
 #   FUZZ_FAULT_FUNCS           functions for part 3 besides ovnic's own
 #                              injectable ones (e.g. should_failslab)
 #   FUZZ_FAULT_FUNC_OPS        operations of part 3 (default all)
-#   FUZZ_FAULT_FUNC_SECONDS    time budget of part 3 per function (12)
+#   FUZZ_FAULT_FUNC_SECONDS    time budget of part 3 (60; operations with
+#                              at most 16 points are swept whole anyway)
 #   FUZZ_FAULT_KMEMLEAK        1: scan kmemleak at the end (default: only
 #                              when not run by the harness, which scans)
 #   FUZZ_SEED                  seed of the sampling
@@ -72,7 +76,7 @@ VMALLOC_FN=__vmalloc_node_range_noprof
 : "${FUZZ_FAULT_PAGE_WAIT:=0}"
 : "${FUZZ_FAULT_FUNCS:=}"
 : "${FUZZ_FAULT_FUNC_OPS:=}"
-: "${FUZZ_FAULT_FUNC_SECONDS:=12}"
+: "${FUZZ_FAULT_FUNC_SECONDS:=60}"
 : "${FUZZ_SEED:=$RANDOM}"
 # The harness (scripts/ksft-run.sh with KSFT_POST_HOOK) scans kmemleak after
 # every test; standalone runs scan here.
@@ -198,6 +202,12 @@ fi_mode()
 		# failslab, no page allocation is of order 32
 		fi_w failslab cache-filter Y
 		fi_w fail_page_alloc min-order 32
+		# The probed functions are ovnic's own: no stack filter (its
+		# defaults). The driver arms it per request (--attr-dir).
+		fi_w fail_function require-start 0
+		fi_w fail_function require-end 18446744073709551615
+		fi_w fail_function reject-start 0
+		fi_w fail_function reject-end 0
 		;;
 	esac
 }
@@ -503,31 +513,51 @@ elif [ -z "${funcs// /}" ]; then
 else
 	dmesg_mark
 	fi_mode function
-	fargs=(--pf pfa0 --pf pfa1 --vf 0 --seconds "$FUZZ_FAULT_FUNC_SECONDS" --seed "$FUZZ_SEED")
+	fargs=(--pf pfa0 --pf pfa1 --vf 0 --seconds "$FUZZ_FAULT_FUNC_SECONDS" --seed "$FUZZ_SEED"
+	       --min-points 16 --attr-dir "$DBG/fail_function")
 	[ -n "$FUZZ_FAULT_FUNC_OPS" ] && fargs+=(--ops "$FUZZ_FAULT_FUNC_OPS")
+	# All armed together (the N-th call among them fails, so every call
+	# of each in each operation gets its turn), each returning an errno
+	# of its own that nothing else in the path returns, to tell from
+	# the answers that each of them was reached and failed a request.
+	errs=(EDOM EXDEV ENOTTY ETXTBSY EMLINK ESPIPE EROFS EFBIG EL2HLT EL3HLT)
+	declare -A ferr=()
+	i=0
+	echo >"$DBG/fail_function/inject" 2>/dev/null
 	for ft in $funcs; do
 		f=${ft%%:*}
 		t=${ft#*:}
-		case $t in
-		ERRNO|ERRNO_NULL) rv=0xfffffffffffffff4 ;;	# -ENOMEM
-		TRUE) rv=1 ;;
-		*) rv=0 ;;
-		esac
-		echo >"$DBG/fail_function/inject" 2>/dev/null
 		if ! echo "$f" >"$DBG/fail_function/inject" 2>/dev/null; then
 			fail "fail_function: cannot inject $f"
 			continue
 		fi
-		echo "$rv" >"$DBG/fail_function/$f/retval" 2>/dev/null
-		fi_w fail_function times "$TIMES_BIG"
-		out=$("$PYTHON" "$DRIVER" "${fargs[@]}" 2>&1)
-		rc=$?
-		echo >"$DBG/fail_function/inject" 2>/dev/null
-		# shellcheck disable=SC2001 # a prefix on every line
-		sed 's/^/#   /' <<<"$out" | grep -v ' points 0 '
-		log_info "fail_function $f ($t, retval $rv): injected $(fi_injected fail_function);" \
-			"$(grep '^total' <<<"$out")"
-		check_err "$rc" "fail_function $f: $(grep -m 3 PROBLEM <<<"$out" | tr '\n' '|')"
+		case $t in
+		ERRNO|ERRNO_NULL)
+			e=${errs[i % ${#errs[@]}]}
+			i=$((i + 1))
+			ferr[$f]=$e
+			rv=$(printf '0x%x' "-$("$PYTHON" -c "import errno; print(errno.$e)")")
+			;;
+		TRUE) rv=1 ;;
+		*) rv=0 ;;
+		esac
+		echo "$rv" >"$DBG/fail_function/$f/retval"
+	done
+	out=$("$PYTHON" "$DRIVER" "${fargs[@]}" 2>&1)
+	rc=$?
+	fi_w fail_function probability 0
+	echo >"$DBG/fail_function/inject" 2>/dev/null
+	# shellcheck disable=SC2001 # a prefix on every line
+	sed 's/^/#   /' <<<"$out" | grep -v ' points 0 '
+	total=$(grep '^total' <<<"$out")
+	log_info "fail_function ($(wc -w <<<"$funcs") functions): $total"
+	check_err "$rc" "fail_function: $(grep -m 3 PROBLEM <<<"$out" | tr '\n' '|')"
+	read -r _ _ points _ _ _ injected _ <<<"$total"
+	[ "${points:-0}" -gt 0 ] && [ "${injected:-0}" -gt 0 ] ||
+		fail "fail_function: no request failed through an injected function ($total)"
+	for f in "${!ferr[@]}"; do
+		grep -Eq "[ ,]${ferr[$f]}(\(no-extack\))?:" <<<"$out" ||
+			fail "fail_function: no request failed with ${ferr[$f]}, the error given to $f"
 	done
 	fi_off
 	check_eq "VNICs left" "$(ovnic_links - | tr '\n' ' ')" ""

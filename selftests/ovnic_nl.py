@@ -54,6 +54,19 @@ IFLA_INFO_DATA = 2
 NLMSGERR_ATTR_MSG = 1
 NLMSGERR_ATTR_OFFS = 2
 
+# Also used by the fault-injection driver and the netlink fuzzer.
+NETLINK_GENERIC = 16
+NLMSG_DONE = 3
+NLM_F_DUMP = 0x300
+RTM_DELLINK = 17
+RTM_GETLINK = 18
+IFLA_ADDRESS = 1
+IFF_UP = 0x1
+GENL_ID_CTRL = 0x10
+CTRL_CMD_GETFAMILY = 3
+CTRL_ATTR_FAMILY_ID = 1
+CTRL_ATTR_FAMILY_NAME = 2
+
 # include/uapi/linux/ovnic.h
 OVNIC_ATTRS = {
     "pf": 1,
@@ -173,6 +186,22 @@ def parse_ack(buf, seq):
     return None
 
 
+def open_socket(proto=NETLINK_ROUTE, timeout=30, rcvbuf=0):
+    """A bound netlink socket asking for extended ACKs (and capped ACKs
+    where the kernel has them)."""
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, proto)
+    s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+    try:
+        s.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
+    except OSError:
+        pass
+    if rcvbuf:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    s.bind((0, 0))
+    s.settimeout(timeout)
+    return s
+
+
 def main():
     p = argparse.ArgumentParser(description="raw RTM_NEWLINK for kind ovnic")
     p.add_argument("--name", default="vnraw0")
@@ -195,14 +224,7 @@ def main():
         print("ovnic_nl: bad request: %s" % e, file=sys.stderr)
         return 2
 
-    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
-    s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
-    try:
-        s.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
-    except OSError:
-        pass
-    s.bind((0, 0))
-    s.settimeout(30)
+    s = open_socket()
     s.sendto(msg, (0, 0))
     while True:
         try:

@@ -54,47 +54,28 @@ ROOT = os.path.dirname(HERE)
 UAPI = os.path.join(ROOT, "include/uapi/linux/ovnic.h")
 SPEC = os.path.join(ROOT, "Documentation/netlink/specs/ovnic.yaml")
 
-# --- netlink constants (uapi linux/netlink.h, rtnetlink.h, genetlink.h)
-NETLINK_ROUTE = 0
-NETLINK_GENERIC = 16
-SOL_NETLINK = 270
-NETLINK_CAP_ACK = 10
-NETLINK_EXT_ACK = 11
-NLMSG_ERROR = 2
-NLMSG_DONE = 3
-NLM_F_REQUEST = 0x1
+sys.path.insert(0, HERE)
+from ovnic_nl import open_socket  # noqa: E402
+from ovnic_nl import (  # noqa: E402  (netlink constants)
+    CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME, CTRL_CMD_GETFAMILY,
+    GENL_ID_CTRL, IFF_UP, IFLA_ADDRESS, IFLA_IFNAME, IFLA_INFO_DATA,
+    IFLA_INFO_KIND, IFLA_LINKINFO, NETLINK_GENERIC, NETLINK_ROUTE,
+    NLA_F_NESTED, NLMSGERR_ATTR_MSG, NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK,
+    NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL,
+    NLM_F_REQUEST, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK)
+
+# --- netlink constants only the fuzzer uses (uapi linux/netlink.h, rtnetlink.h, genetlink.h)
 NLM_F_MULTI = 0x2
-NLM_F_ACK = 0x4
 NLM_F_ECHO = 0x8
 NLM_F_ROOT = 0x100
 NLM_F_MATCH = 0x200
-NLM_F_DUMP = 0x300
 NLM_F_REPLACE = 0x100
-NLM_F_EXCL = 0x200
-NLM_F_CREATE = 0x400
 NLM_F_APPEND = 0x800
-NLM_F_CAPPED = 0x100
-NLM_F_ACK_TLVS = 0x200
-NLA_F_NESTED = 0x8000
 NLA_F_NET_BYTEORDER = 0x4000
 NLA_TYPE_MASK = 0x3fff
-NLMSGERR_ATTR_MSG = 1
-RTM_NEWLINK = 16
-RTM_DELLINK = 17
-RTM_GETLINK = 18
-IFLA_ADDRESS = 1
-IFLA_IFNAME = 3
 IFLA_MTU = 4
-IFLA_LINKINFO = 18
 IFLA_NUM_TX_QUEUES = 31
 IFLA_NUM_RX_QUEUES = 32
-IFLA_INFO_KIND = 1
-IFLA_INFO_DATA = 2
-GENL_ID_CTRL = 0x10
-CTRL_CMD_GETFAMILY = 3
-CTRL_ATTR_FAMILY_ID = 1
-CTRL_ATTR_FAMILY_NAME = 2
-IFF_UP = 0x1
 
 # Rejections the kernel's core makes before (or instead of) ovnic's code,
 # with no extack message by design: (errno, situation) -> why. A situation
@@ -354,13 +335,7 @@ class Fuzzer:
 
     # --- sockets
     def sock(self, proto):
-        s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, proto)
-        s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
-        s.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-        s.bind((0, 0))
-        s.settimeout(self.a.timeout)
-        return s
+        return open_socket(proto, timeout=self.a.timeout, rcvbuf=1 << 20)
 
     def resolve_family(self):
         body = struct.pack("=BBH", CTRL_CMD_GETFAMILY, 1, 0)
