@@ -67,8 +67,6 @@ X4=198.51.100.9
 X6=2001:db8:100::9
 PORT=5201
 IPERF_SECS=${IPERF_SECS:-3}
-MIN_MBPS=${MIN_MBPS:-10}
-UDP_RATE=${UDP_RATE:-50M}
 UDP_MAX_LOSS=${UDP_MAX_LOSS:-20}
 REASM_MEM_DEF=4194304
 REASM_FRAMES_DEF=256
@@ -84,6 +82,15 @@ rx_frames rx_segs rx_fast rx_reasm_queued rx_reasm_done rx_neigh
 reasm_mem reasm_mem_peak reasm_frames reasm_mem_limit reasm_frames_limit"
 
 ovnic_init
+# Sanity bounds, not a benchmark (make bench): the debug kernel moves
+# 5-9 Mbit/s of TCP here and loses a quarter of a 50 Mbit/s UDP offer.
+if on_debug_kernel; then
+	MIN_MBPS=${MIN_MBPS:-2}
+	UDP_RATE=${UDP_RATE:-5M}
+else
+	MIN_MBPS=${MIN_MBPS:-10}
+	UDP_RATE=${UDP_RATE:-50M}
+fi
 require_cmd iperf3
 require_cmd tc
 for m in veth sch_ingress cls_matchall act_mirred; do

@@ -34,9 +34,15 @@ B4_1=198.51.100.2
 MAC_A1=02:00:00:0a:01:01
 PORT=5201
 IPERF_SECS=${IPERF_SECS:-4}
-MIN_MBPS=${MIN_MBPS:-10}
 
 ovnic_init
+# A sanity bound, not a benchmark (make bench): the debug kernel moves
+# 5-9 Mbit/s here.
+if on_debug_kernel; then
+	MIN_MBPS=${MIN_MBPS:-2}
+else
+	MIN_MBPS=${MIN_MBPS:-10}
+fi
 require_cmd iperf3
 
 setup()
