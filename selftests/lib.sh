@@ -792,22 +792,29 @@ iperf3_client()
 ##############################################################################
 # Kernel log
 
+# The mark is the time stamp of the last record: line counts do not work
+# once the kernel's log buffer is full (old records go, the count stops
+# growing or shrinks). Lines without a time stamp belong to the record
+# above them.
 KMSG_MARK=0
+__dmesg_after()
+{
+	awk -v m="$1" 'match($0, /^\[ *[0-9]+\.[0-9]+\]/) {
+		t = substr($0, RSTART + 1, RLENGTH - 2) + 0
+	}
+	t > m + 0'
+}
+
 dmesg_mark()
 {
-	KMSG_MARK=$(dmesg | wc -l)
+	KMSG_MARK=$(dmesg | awk 'match($0, /^\[ *[0-9]+\.[0-9]+\]/) {
+		t = substr($0, RSTART + 1, RLENGTH - 2)
+	} END { gsub(/ /, "", t); print (t == "" ? 0 : t) }')
 }
 
 dmesg_new()
 {
-	local n
-
-	n=$(dmesg | wc -l)
-	if [ "$n" -lt "$KMSG_MARK" ]; then
-		dmesg
-	else
-		dmesg | tail -n +$((KMSG_MARK + 1))
-	fi
+	dmesg | __dmesg_after "$KMSG_MARK"
 }
 
 KERNEL_SPLAT='WARNING:|BUG:|Oops|general protection|refcount_t:|unregister_netdevice: waiting|waiting for .* to become free|KASAN|possible circular|possible recursive|sleeping function called|corruption|use-after-free|Call Trace'

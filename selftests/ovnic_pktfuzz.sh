@@ -153,7 +153,7 @@ ovl_snap before vnb1 tenantb1
 ins0=$(ovl_snmp "$HVB" Tcp InSegs)
 rst0=$(ovl_snmp "$HVB" Tcp OutRsts)
 ipr0=$(ovl_snmp "$HVB" Ip InReceives)
-kmsg_start=$(dmesg | wc -l)
+kmsg_start=$(dmesg_mark && echo "$KMSG_MARK")
 
 ip netns exec tenanta1 ping -4 -i 0.2 "$OVL_TENANT4_B" >"$WORK/ping" 2>&1 &
 ping_pid=$!
@@ -268,7 +268,7 @@ check_eq "hvb Ip InReceives delta" $(($(ovl_snmp "$HVB" Ip InReceives) - ipr0)) 
 log_test "hypervisor B's IPv4/TCP stack saw none of the frames"
 
 check_dmesg_clean
-bad=$(dmesg | tail -n +$((kmsg_start + 1)) | grep -E 'ovnic|vn[ab]1' | head -n 5)
+bad=$(dmesg | __dmesg_after "$kmsg_start" | grep -E 'ovnic|vn[ab]1' | head -n 5)
 [ -z "$bad" ] || fail "kernel log about ovnic: $(tr '\n' '|' <<<"$bad")"
 log_test "kernel log: no warning, no ovnic message"
 
