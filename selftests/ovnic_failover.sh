@@ -33,7 +33,9 @@
 # - 10 flaps in 5 s end in a sane state (primary active) with a bounded
 #   number of failovers;
 # - downdelay hides a short flap, updelay keeps the primary out until it
-#   expires;
+#   expires (seeing the short-lived down-pending/up-pending states is an
+#   expected failure on a slow machine, lib.sh fail_timing; the delays
+#   themselves are checked everywhere);
 # - mode, primary and hash changes under traffic lose little;
 # - invalid configurations are refused with their extack message;
 # - an overlay VNIC's failover announces the VTEP from the new lower: the
@@ -50,9 +52,18 @@ OV_L4_B=192.0.2.2
 OV_T4_A=198.51.100.1
 OV_T4_B=198.51.100.2
 VNI=100
-PPS=${PPS:-1000}
-# Datagrams one failover (or failback) may cost at PPS.
-LOSS_MAX=${LOSS_MAX:-200}
+# Stream rate and the datagrams one failover (or failback) may cost at it
+# (200 ms). The debug kernel (KASAN, lockdep...) sends ~250 per second
+# per stream under TCG, and a VF removal or a PF unplug there cost the
+# streams 0.3-0.9 s: its streams are offered 200 per second, a failover
+# may cost 1 s of them.
+if on_debug_kernel; then
+	PPS=${PPS:-200}
+	LOSS_MAX=${LOSS_MAX:-200}
+else
+	PPS=${PPS:-1000}
+	LOSS_MAX=${LOSS_MAX:-200}
+fi
 # Seconds to wait for a failover to show (events are immediate; TCG is slow)
 FO_TIMEOUT=${FO_TIMEOUT:-5}
 DOWNDELAY=${DOWNDELAY:-2000}
@@ -525,7 +536,7 @@ test_delays()
 	down_ms=$(awk '$2 == 0 { if (!s) s = $1; e = $1 } END { print (s ? e - s : 0) }' "$f")
 	log_info "500 ms flap: pfa0 without carrier for ~$down_ms ms; samples (active state):" \
 		"$(awk '{ print $3, $4 }' "$f" | uniq -c | tr '\n' ' ' | tr -s ' ')"
-	grep -q "down-pending" "$f" || fail "lower 0 never seen down-pending during the flap"
+	grep -q "down-pending" "$f" || fail_timing "lower 0 never seen down-pending during the flap"
 	if [ "$down_ms" -lt $((DOWNDELAY - 300)) ]; then
 		awk '$3 != 0 { bad = 1 } END { exit !bad }' "$f" &&
 			fail "the active lower changed during a flap shorter than downdelay"
@@ -551,7 +562,7 @@ test_delays()
 	check_eq "JSON updelay" "$(ovnic_data vn0 updelay)" 3000
 	t0=$(now_ms)
 	pf_link wa0 on
-	wait_until 5 vnic_lower_state_is vn0 0 up-pending || fail "lower 0 never up-pending: $(summary)"
+	wait_until 5 vnic_lower_state_is vn0 0 up-pending || fail_timing "lower 0 never up-pending: $(summary)"
 	sleep 1
 	el=$(($(now_ms) - t0))
 	if [ "$el" -lt 2800 ]; then
