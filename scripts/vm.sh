@@ -31,7 +31,7 @@
 # Environment: VM_SMP (2), VM_MEM (2560, keep it below 2816), VM_CPU (max), VM_EXTRA_APPEND (kernel args),
 # VM_QEMU_ARGS (more QEMU options), OVNIC_VM_TMP (where the run folder is
 # made, default /var/tmp), BENCH_* (passed to scripts/bench-guest.sh),
-# FUZZ_SEED, FUZZ_COUNT (passed to selftests/ovnic_nlfuzz.sh).
+# FUZZ_* (passed to the fuzzers), KSFT_MACHINE_SLOW (selftests/lib.sh).
 #
 # Prints the guest's TAP as it arrives, then exactly one line
 # "N passed, N failed[, N skipped]" for test runs. Exits 1 when the VM
@@ -226,9 +226,9 @@ trap 'exit 143' TERM
 	printf 'VM_MODE=%q\n' "$mode"
 	printf 'VM_OVNIC_KO=%q\n' "$ko"
 	printf 'VM_KSFT_TIMEOUT=%q\n' "$ksft_timeout"
-	# BENCH_* settings of scripts/bench-guest.sh and FUZZ_* of
-	# selftests/ovnic_nlfuzz.sh pass through.
-	for v in "${!BENCH_@}" "${!FUZZ_@}"; do
+	# BENCH_* settings of scripts/bench-guest.sh, FUZZ_* of the fuzzers
+	# and KSFT_MACHINE_SLOW (selftests/lib.sh) pass through.
+	for v in "${!BENCH_@}" "${!FUZZ_@}" "${!KSFT_MACHINE_SLOW@}"; do
 		printf 'export %s=%q\n' "$v" "${!v}"
 	done
 	printf 'VM_TESTS=('
