@@ -240,7 +240,7 @@ in_hvb()
 
 # on_debug_kernel: true on the debug kernel of scripts/debug-kernel.sh
 # (KASAN, lockdep, kmemleak: several times slower), whose release ends in
-# "-ovnic-debug". Rate bounds of the tests are lower there.
+# "-ovnic-debug".
 on_debug_kernel()
 {
 	case $(uname -r) in
@@ -250,7 +250,8 @@ on_debug_kernel()
 }
 
 # on_slow_machine: the debug kernel, or KSFT_MACHINE_SLOW=yes (the
-# variable the kernel's own net selftests use for slow or debug builds)
+# variable the kernel's own net selftests use for slow or debug builds).
+# Rates the tests offer and their rate bounds are lower there.
 on_slow_machine()
 {
 	[ "${KSFT_MACHINE_SLOW:-}" = yes ] || on_debug_kernel

@@ -84,7 +84,7 @@ reasm_mem reasm_mem_peak reasm_frames reasm_mem_limit reasm_frames_limit"
 ovnic_init
 # Sanity bounds, not a benchmark (make bench): the debug kernel moves
 # 5-9 Mbit/s of TCP here and loses a quarter of a 50 Mbit/s UDP offer.
-if on_debug_kernel; then
+if on_slow_machine; then
 	MIN_MBPS=${MIN_MBPS:-2}
 	UDP_RATE=${UDP_RATE:-5M}
 else

@@ -47,7 +47,7 @@ T4_B=$OVL_TENANT4_B
 PORT=5301
 SMALL_MB=${SMALL_MB:-4}
 BIG_MB=${BIG_MB:-50}
-if on_debug_kernel; then
+if on_slow_machine; then
 	XFER_TIMEOUT=${XFER_TIMEOUT:-300}
 else
 	XFER_TIMEOUT=${XFER_TIMEOUT:-150}

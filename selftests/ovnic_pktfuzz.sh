@@ -78,10 +78,11 @@ FWD_MAC=02:00:00:00:0f:99
 FUZZ_PKT_SECONDS=${FUZZ_PKT_SECONDS:-60}
 # The debug kernel (KASAN, lockdep...) sends ~680 pps from one sender
 # under TCG: its default rate is one it sustains with margin.
-case $(uname -r) in
-*debug*) FUZZ_PKT_PPS=${FUZZ_PKT_PPS:-400} ;;
-*) FUZZ_PKT_PPS=${FUZZ_PKT_PPS:-2000} ;;
-esac
+if on_slow_machine; then
+	FUZZ_PKT_PPS=${FUZZ_PKT_PPS:-400}
+else
+	FUZZ_PKT_PPS=${FUZZ_PKT_PPS:-2000}
+fi
 FUZZ_PKT_PING_LOSS=${FUZZ_PKT_PING_LOSS:-5}
 export FUZZ_PKT_SECONDS FUZZ_PKT_PPS
 # Drops decided before a header is accepted (one per packet or GRO packet)
