@@ -29,7 +29,8 @@
 #   in ovnic (tx_drop_* and tx_dropped stay 0) and still delivers;
 # - lowering the limit under traffic bounds the charge by the new limit
 #   once it has drained, raising it lets the flow go on;
-# - a receiver whose pool is at the minimum (128 KiB) drops what does not
+# - a receiver whose pool is at the minimum (128 KiB), held full by its own
+#   transmit through a shaped VF (so at any CPU speed), drops what does not
 #   fit (rx_drop_pool, counted in rx_dropped) and stays bounded and usable;
 # - a shared pool serves two VNICs (bound at creation with "ip link ...
 #   pool ID" and live with "ovnic-pool bind"), reports their common charge,
@@ -345,28 +346,43 @@ test_rx_drops()
 	defer_scope_push
 	pair_up || { log_test "rx drops over the limit"; defer_scope_pop; return; }
 	defer pool_own vnb0 "$HVB"
-	if ! pool_own vnb0 "$HVB" pool-limit "$limit"; then
+	# Queues stop at the limit and wake at 99 % of it: while vnb0's own
+	# shaped transmit holds the pool, less than one frame's room is left.
+	if ! pool_own vnb0 "$HVB" pool-limit "$limit" pool-high 100 pool-low 99; then
 		fail "vnb0 pool-limit $limit: $CMD_ERR"
 	fi
 	check_eq "vnb0 ethtool pool_limit" "$(pool_get vnb0 pool_limit "$HVB")" "$limit"
 	samples=$(mktemp /tmp/ovnic-pool-samples.XXXXXX)
 	defer rm -f "$samples"
+	# The receiver's pool is filled by its own transmit through a VF
+	# shaped below what any sender offers, not by the receive flood
+	# outrunning the receiver's NAPI: that race is lost on a slow machine.
+	shape_vf pfb0vf0 1mbit "$HVB"
+	next_port
+	flood_start hold "$HVB" $A4 - $PORT "${FLOOD_ARGS[@]}" || fail "iperf3 server (hold) did not start"
+	wait_until 10 pool_at_least vnb0 "$HVB" $((limit / 2)) ||
+		fail "vnb0's transmit did not fill its pool: charged $(pool_get vnb0 pool_charged "$HVB")"
 	ovl_snap s0 vnb0 "$HVB"
 	rxd0=$(link_stat vnb0 rx dropped "$HVB")
 	pool_sampler_start "$HVB" vnb0 "$samples" 0.05
+	# The receive flood has no control connection that a full pool
+	# could starve (the iperf3 one is TCP into vnb0).
 	next_port
-	flood_start rx - $B4 "$HVB" $PORT "${FLOOD_ARGS[@]}" || fail "iperf3 server did not start"
+	flow_start rx - $B4 "$HVB" $PORT 2000
 	sleep "$FLOOD_SECS"
-	flood_stop rx
+	flow_stop rx
 	pool_sampler_stop
 	ovl_snap s1 vnb0 "$HVB"
 	rxd1=$(link_stat vnb0 rx dropped "$HVB")
+	flood_running hold ||
+		log_info "note: the holding flood ended early: $(tail -c 300 "$FLOOD_DIR/hold.client" | tr '\n' ' ')"
+	flood_stop hold
 	d=$(stat_delta s0 s1 rx_drop_pool)
 	max_skb=$(pool_get vnb0 pool_max_skb "$HVB")
 	read -r n smax < <(pool_samples "$samples")
-	log_info "rx flood into a $limit-byte pool: rx_drop_pool +$d, rx_dropped +$((rxd1 - rxd0))," \
-		"rx packets +$(stat_delta s0 s1 rx_q0_packets), $n samples, max charged $smax, peak" \
-		"$(pool_get vnb0 pool_peak "$HVB"), max_skb $max_skb"
+	log_info "rx flood into a $limit-byte pool held by its own transmit: rx_drop_pool +$d," \
+		"rx_dropped +$((rxd1 - rxd0)), rx packets +$(stat_delta s0 s1 rx_q0_packets) of" \
+		"$FLOW_SENT sent, $n samples, max charged $smax, peak $(pool_get vnb0 pool_peak "$HVB"), max_skb $max_skb"
 	check_ge "rx_drop_pool delta" "$d" 1
 	check_ge "rx_dropped delta (includes rx_drop_pool)" $((rxd1 - rxd0)) "$d"
 	check_ge "samples taken" "$n" 10
@@ -476,14 +492,22 @@ rmmod_now()
 	return $rc
 }
 
-# shape_vf VF [RATE]: tbf RATE (5mbit) on VF (init netns), so that what
-# ovnic hands it stays charged for a while (packets in flight); removed at
-# scope end.
+# shape_vf VF [RATE [NS]]: tbf RATE (5mbit) on VF (in netns NS, default the
+# init netns), so that what ovnic hands it stays charged for a while
+# (packets in flight); removed at scope end.
 shape_vf()
 {
-	defer tc qdisc del dev "$1" root
-	run_capture tc qdisc add dev "$1" root tbf rate "${2:-5mbit}" burst 32k limit 8m ||
+	local ns=${3:--}
+
+	defer nsrun "$ns" tc qdisc del dev "$1" root
+	run_capture nsrun "$ns" tc qdisc add dev "$1" root tbf rate "${2:-5mbit}" burst 32k limit 8m ||
 		fail "tc tbf on $1: $CMD_ERR"
+}
+
+# pool_at_least DEV NS BYTES: DEV's pool has at least BYTES charged
+pool_at_least()
+{
+	[ "$(pool_get "$1" pool_charged "$2")" -ge "$3" ] 2>/dev/null
 }
 
 test_teardown()
