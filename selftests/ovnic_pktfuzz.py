@@ -6,7 +6,8 @@
 #
 # It builds, before sending anything, a seeded (FUZZ_SEED) pool of "units":
 # a unit is one VALID overlay frame as an ovnic sender puts it on the wire
-# (IPv4 underlay), then mutated, or not. Valid frames are:
+# (IPv4 or IPv6 underlay, after --dst), then mutated, or not. Valid frames
+# are:
 #   single  a complete inner frame in one outer packet: inner IPv4 (ICMP
 #           echo, UDP, TCP), IPv6 (ICMPv6 echo, UDP), ARP, an opaque
 #           ethertype; sometimes with the C flag and a queue hint, or
@@ -23,20 +24,23 @@
 #   bitflip 1-8 random bits flipped (after the Ethernet addresses);
 #   byte    1-4 bytes or 16-bit words overwritten with interesting values
 #           (0, 0xff, 0x80, 0x7f, lengths of the frame, header sizes);
-#   trunc   cut short (IPv4 total length and checksums fixed or not);
+#   trunc   cut short (IP length and checksums fixed or not);
 #   extend  random bytes appended (lengths and checksums fixed or not);
-#   field   one field of the outer IPv4 header, the TCP-shaped header or
-#           the ovnic option (version, flags, VNI, frame id, offset, frame
-#           length, queue hint, inner offload state, checksums...) set to
-#           an interesting or random value, checksums recomputed (80 %) or
-#           left stale;
+#   field   one field of the outer IPv4 or IPv6 header, the TCP-shaped
+#           header or the ovnic option (version, flags, VNI, frame id,
+#           offset, frame length, queue hint, inner offload state,
+#           checksums...) set to an interesting or random value, checksums
+#           recomputed (80 %) or left stale;
 #   piece   (several pieces) a piece duplicated, overlapping at one end,
 #           straddling another, missing (the frame times out), with a
 #           header that disagrees, spliced from another frame, of zero
 #           bytes, beyond the frame's end, shuffled, re-cut, a frame id
 #           shared by two frames;
 #   inner   the inner frame mutated (bits, bytes, cut), the outer header
-#           valid: garbage delivered to the tenant's stack.
+#           valid: garbage delivered to the tenant's stack;
+#   ext     (IPv6 underlay only) one or two extension headers (hop-by-hop,
+#           routing, fragment, destination options) between the IPv6 and
+#           the TCP-shaped header, the payload length fixed or not.
 # The Ethernet addresses are never mutated (the VF's MAC filter is not
 # ovnic's), nor may a frame carry the addresses given with --forbid (the
 # real remote endpoint, the tenant's peer): a mutation that would teach the
@@ -70,14 +74,18 @@ ETH_P_IP = 0x0800
 ETH_P_IPV6 = 0x86dd
 ETH_P_ARP = 0x0806
 WIRE_MAX = 1514                 # injector's MTU + Ethernet header
-PIECE_MAX = WIRE_MAX - 14 - 20 - oc.HDR_LEN
 KINDS = ("valid", "bitflip", "byte", "trunc", "extend", "field", "piece",
          "inner")
 KIND_WEIGHTS = (20, 12, 12, 8, 6, 20, 14, 8)
+# An IPv6 underlay adds extension headers between the outer IPv6 header
+# and the TCP-shaped one (the IPv4 pools stay as they were for a seed).
+KINDS6 = KINDS + ("ext",)
+KIND_WEIGHTS6 = KIND_WEIGHTS + (8,)
 BASES = ("single", "multi", "gso")
 BASE_WEIGHTS = (50, 30, 20)
-L4 = 14 + 20                    # outer L4 header in an unmutated frame
-OPT = L4 + 20                   # ovnic option
+# IPv6 extension headers: hop-by-hop, routing, fragment, destination
+# options, and what is not one (no next header).
+EXT_HOP, EXT_ROUTING, EXT_FRAG, EXT_DEST, EXT_NONE = 0, 43, 44, 60, 59
 
 
 def csum_fold_partial(data):
@@ -124,9 +132,70 @@ def fix_csums(b, ip=True, l4=True):
 
 
 def set_ip_len(b):
-    """IPv4 total length = what the frame holds."""
-    if len(b) >= 18 and struct.unpack_from("!H", b, 12)[0] == ETH_P_IP:
+    """IPv4 total length or IPv6 payload length = what the frame holds."""
+    if len(b) < 20:
+        return
+    etype = struct.unpack_from("!H", b, 12)[0]
+    if etype == ETH_P_IP:
         b[16:18] = struct.pack("!H", min(len(b) - 14, 0xffff))
+    elif etype == ETH_P_IPV6 and len(b) >= 54:
+        b[18:20] = struct.pack("!H", min(len(b) - 54, 0xffff))
+
+
+def ip_fields(l4):
+    """Outer IP header fields of Fuzzer.m_field: (name, offset, size,
+    values) in an unmutated frame whose L4 header starts at l4."""
+    if l4 == 14 + 20:
+        return (
+            ("eth.type", 12, 2, (ETH_P_IPV6, ETH_P_ARP, 0x8100, 0x88b5, 0)),
+            ("ip.ver_ihl", 14, 1, (0x44, 0x46, 0x4f, 0x65, 0x40, 0x05)),
+            ("ip.tos", 15, 1, (0x03, 0xff)),
+            ("ip.tot_len", 16, 2, None),
+            ("ip.frag", 20, 2, (0x2000, 0x0001, 0x4001, 0x3fff, 0x0000)),
+            ("ip.ttl", 22, 1, (0, 1, 255)),
+            ("ip.proto", 23, 1, (17, 1, 41, 47, 0)),
+            ("ip.src", 26, 4, None),
+            ("ip.dst", 30, 4, None))
+    return (
+        ("eth.type", 12, 2, (ETH_P_IP, ETH_P_ARP, 0x8100, 0x88b5, 0)),
+        ("ip6.ver_tc", 14, 1, (0x40, 0x50, 0x70, 0xf0, 0x00, 0x6f)),
+        ("ip6.flow", 15, 3, None),
+        ("ip6.plen", 18, 2, None),
+        ("ip6.nh", 20, 1, (EXT_HOP, EXT_ROUTING, EXT_FRAG, EXT_DEST,
+                           EXT_NONE, 17, 58, 41, 47, 135, 255)),
+        ("ip6.hlim", 21, 1, (0, 1, 255)),
+        ("ip6.src", 22, 16, None),
+        ("ip6.dst", 38, 16, None))
+
+
+def l4_fields(l4):
+    """Fields of the TCP-shaped header and the ovnic option at l4."""
+    opt = l4 + 20
+    return (
+        ("tcp.sport", l4, 2, None),
+        ("tcp.dport", l4 + 2, 2, (7474, 7476, 0, 0xffff)),
+        ("tcp.frame_id_lo", l4 + 4, 2, None),
+        ("tcp.offset", l4 + 6, 2, None),
+        ("tcp.frame_len", l4 + 8, 4, None),
+        ("tcp.doff", l4 + 12, 1, (0x50, 0x60, 0xa1, 0xf0, 0x00, 0xa8)),
+        ("tcp.flags", l4 + 13, 1, (0x01, 0x02, 0x04, 0x08, 0x20, 0x11,
+                                   0x12, 0xd0, 0x50, 0x90, 0xff, 0x00)),
+        ("tcp.window", l4 + 14, 2, (0, 1)),
+        ("tcp.csum", l4 + 16, 2, None),
+        ("tcp.urg", l4 + 18, 2, (1, 0xffff)),
+        ("opt.kind", opt, 1, (254, 252, 0, 1, 2, 8)),
+        ("opt.len", opt + 1, 1, (0, 1, 2, 18, 19, 21, 40, 255)),
+        ("opt.exid", opt + 2, 2, (0x4f57, 0x564f, 0, 0xffff)),
+        ("opt.version", opt + 4, 1, None),
+        ("opt.flags", opt + 4, 1, None),
+        ("opt.vni", opt + 5, 3, None),
+        ("opt.queue_hint", opt + 8, 1, None),
+        ("opt.l4_off", opt + 9, 1, None),
+        ("opt.mss", opt + 10, 2, (0, 1, 0xffff, 0xfffe, 64, 1448, 9000)),
+        ("opt.csum_off", opt + 12, 1, None),
+        ("opt.rsvd0", opt + 13, 1, (0xff,)),
+        ("opt.frame_id_hi", opt + 14, 2, None),
+        ("opt.rsvd1", opt + 16, 4, (0xffffffff,)))
 
 
 class Unit:
@@ -155,6 +224,14 @@ class Fuzzer:
             self.forbid.append(socket.inet_pton(fam, addr))
         self.filtered = 0
         self.fwd_units = 0
+        # the outer L4 header's offset in an unmutated frame, and the
+        # room for inner bytes in one outer packet
+        self.v6 = oc.is_v6(a.dst)
+        self.l4 = 14 + (40 if self.v6 else 20)
+        self.piece_max = WIRE_MAX - self.l4 - oc.HDR_LEN
+        self.fields = ip_fields(self.l4) + l4_fields(self.l4)
+        self.kinds = KINDS6 if self.v6 else KINDS
+        self.kind_weights = KIND_WEIGHTS6 if self.v6 else KIND_WEIGHTS
 
     # --- inner frames -----------------------------------------------------
 
@@ -309,9 +386,10 @@ class Fuzzer:
         r = self.rng
         out = []
         off = 0
-        size = r.choice((PIECE_MAX, 1000, 1400, 512, r.randrange(64, 1400)))
+        pm = self.piece_max
+        size = r.choice((pm, 1000, 1400, 512, r.randrange(64, 1400)))
         while off < total:
-            n = min(size if r.random() < 0.8 else r.randrange(1, PIECE_MAX),
+            n = min(size if r.random() < 0.8 else r.randrange(1, pm),
                     total - off)
             out.append((off, n))
             off += n
@@ -323,23 +401,22 @@ class Fuzzer:
         fid = r.getrandbits(32)
         sport = r.randrange(32768, 61000)
         hdr = {}
+        pm = self.piece_max
         if base == "single":
             inner, d, off = self.inner_single(
-                r.choice((60, 98, 200, 576, r.randrange(42, PIECE_MAX + 1))))
-            inner = inner[:PIECE_MAX]
+                r.choice((60, 98, 200, 576, r.randrange(42, pm + 1))))
+            inner = inner[:pm]
             hdr.update(off)
             if r.random() < 0.3:
                 hdr["flags"] = hdr.get("flags", 0) | oc.F_CLASSIFIED
                 hdr["queue_hint"] = r.randrange(256)
             cuts = [(0, len(inner))]
         elif base == "multi":
-            inner, d, off = self.inner_single(r.randrange(PIECE_MAX + 1,
-                                                          9000))
+            inner, d, off = self.inner_single(r.randrange(pm + 1, 9000))
             hdr.update(off)
             cuts = self.cuts(len(inner))
         else:
-            size = r.choice((r.randrange(200, PIECE_MAX),
-                             r.randrange(PIECE_MAX, 16000)))
+            size = r.choice((r.randrange(200, pm), r.randrange(pm, 16000)))
             inner, d, off = self.inner_gso(size)
             hdr.update(off)
             cuts = self.cuts(len(inner))
@@ -366,7 +443,7 @@ class Fuzzer:
         r = self.rng
         n = len(b)
         return r.choice((0, 1, 13, 14, 0x7fff, 0x8000, 0xffff, n, n - 14,
-                         n - 14 - 20, n - L4 - oc.HDR_LEN, n + 1, 7475,
+                         n - self.l4, n - self.l4 - oc.HDR_LEN, n + 1, 7475,
                          r.randrange(65536))) & 0xffff
 
     def m_bitflip(self, b):
@@ -419,46 +496,9 @@ class Fuzzer:
         return "%d bytes appended%s" % (n, ", lengths fixed" if fixed else
                                         "")
 
-    # (name, offset, size, values); offsets in an unmutated frame
-    FIELDS = (
-        ("eth.type", 12, 2, (ETH_P_IPV6, ETH_P_ARP, 0x8100, 0x88b5, 0)),
-        ("ip.ver_ihl", 14, 1, (0x44, 0x46, 0x4f, 0x65, 0x40, 0x05)),
-        ("ip.tos", 15, 1, (0x03, 0xff)),
-        ("ip.tot_len", 16, 2, None),
-        ("ip.frag", 20, 2, (0x2000, 0x0001, 0x4001, 0x3fff, 0x0000)),
-        ("ip.ttl", 22, 1, (0, 1, 255)),
-        ("ip.proto", 23, 1, (17, 1, 41, 47, 0)),
-        ("ip.src", 26, 4, None),
-        ("ip.dst", 30, 4, None),
-        ("tcp.sport", L4, 2, None),
-        ("tcp.dport", L4 + 2, 2, (7474, 7476, 0, 0xffff)),
-        ("tcp.frame_id_lo", L4 + 4, 2, None),
-        ("tcp.offset", L4 + 6, 2, None),
-        ("tcp.frame_len", L4 + 8, 4, None),
-        ("tcp.doff", L4 + 12, 1, (0x50, 0x60, 0xa1, 0xf0, 0x00, 0xa8)),
-        ("tcp.flags", L4 + 13, 1, (0x01, 0x02, 0x04, 0x08, 0x20, 0x11,
-                                   0x12, 0xd0, 0x50, 0x90, 0xff, 0x00)),
-        ("tcp.window", L4 + 14, 2, (0, 1)),
-        ("tcp.csum", L4 + 16, 2, None),
-        ("tcp.urg", L4 + 18, 2, (1, 0xffff)),
-        ("opt.kind", OPT, 1, (254, 252, 0, 1, 2, 8)),
-        ("opt.len", OPT + 1, 1, (0, 1, 2, 18, 19, 21, 40, 255)),
-        ("opt.exid", OPT + 2, 2, (0x4f57, 0x564f, 0, 0xffff)),
-        ("opt.version", OPT + 4, 1, None),
-        ("opt.flags", OPT + 4, 1, None),
-        ("opt.vni", OPT + 5, 3, None),
-        ("opt.queue_hint", OPT + 8, 1, None),
-        ("opt.l4_off", OPT + 9, 1, None),
-        ("opt.mss", OPT + 10, 2, (0, 1, 0xffff, 0xfffe, 64, 1448, 9000)),
-        ("opt.csum_off", OPT + 12, 1, None),
-        ("opt.rsvd0", OPT + 13, 1, (0xff,)),
-        ("opt.frame_id_hi", OPT + 14, 2, None),
-        ("opt.rsvd1", OPT + 16, 4, (0xffffffff,)),
-    )
-
     def m_field(self, b, st):
         r = self.rng
-        name, off, size, vals = r.choice(self.FIELDS)
+        name, off, size, vals = r.choice(self.fields)
         if off + size > len(b):
             return self.m_byte(b)
         inner = st["inner"] if st else b""
@@ -474,11 +514,18 @@ class Fuzzer:
             n = len(b) - 14
             v = r.choice((0, 19, 20, 21, 39, 59, 60, n - 1, n + 1, n + 200,
                           0xffff))
-        elif name == "ip.src":
-            v = int.from_bytes(r.randbytes(4), "big")
-        elif name == "ip.dst":
-            v = int.from_bytes(socket.inet_aton(self.a.dst), "big") ^ \
-                (1 << r.randrange(32))
+        elif name == "ip6.plen":
+            n = len(b) - 54
+            v = r.choice((0, 1, 19, 20, 21, 39, n - 1, n + 1, n + 200,
+                          0xffff))
+        elif name in ("ip.src", "ip6.src"):
+            v = int.from_bytes(r.randbytes(size), "big")
+        elif name in ("ip.dst", "ip6.dst"):
+            fam = socket.AF_INET6 if self.v6 else socket.AF_INET
+            v = int.from_bytes(socket.inet_pton(fam, self.a.dst), "big") ^ \
+                (1 << r.randrange(8 * size))
+        elif name == "ip6.ver_tc":
+            v = (r.choice((vals)) & 0xf0) | (cur & 0xf)
         elif name == "tcp.frame_len":
             n = len(inner)
             v = r.choice((0, 1, 13, 14, n - 1, n + 1, 2 * n, 0xffff, 0x10000,
@@ -506,6 +553,54 @@ class Fuzzer:
             fix_csums(b, ip=name != "ip.csum")
             how = "fixed"
         return "%s 0x%x -> 0x%x (csums %s)" % (name, cur, v, how)
+
+    def m_ext(self, b):
+        """IPv6: one or two extension headers before the TCP-shaped header
+        (payload length and TCP checksum fixed or not)."""
+        r = self.rng
+        exts = []
+        for _ in range(r.choice((1, 1, 1, 2))):
+            t = r.choice((EXT_HOP, EXT_ROUTING, EXT_FRAG, EXT_DEST))
+            if t == EXT_FRAG:
+                # an atomic fragment, a first fragment, a later one
+                fo = r.choice((0x0000, 0x0001, 0x0008, 0x00b9))
+                body = struct.pack("!BxHI", 0, fo, r.getrandbits(32))
+                exts.append((t, body, "frag 0x%04x" % fo))
+            elif t == EXT_ROUTING:
+                rtype = r.choice((0, 2, 3, 4, 253))
+                body = struct.pack("!BBBBI", 0, 0, rtype, r.choice((0, 1)),
+                                   0)
+                exts.append((t, body, "routing type %d" % rtype))
+            else:
+                # PadN, or an option whose type says "discard"
+                if r.random() < 0.5:
+                    opts = b"\x01\x04\0\0\0\0"
+                else:
+                    opts = bytes((r.choice((0x1e, 0x5e, 0x9e, 0xde)), 4)) + \
+                        r.randbytes(4)
+                exts.append((t, b"\0\0" + opts,
+                             "%s opt 0x%02x" % ("hop" if t == EXT_HOP else
+                                                "dest", opts[0])))
+        # chain: IPv6 -> ext... -> what the IPv6 header named (TCP)
+        nh = b[20]
+        blob = b""
+        for t, body, _ in reversed(exts):
+            body = bytearray(body)
+            body[0] = nh
+            if t != EXT_FRAG:
+                body[1] = len(body) // 8 - 1
+            blob = bytes(body) + blob
+            nh = t
+        b[20] = nh
+        b[54:54] = blob
+        cut = len(b) > WIRE_MAX
+        del b[WIRE_MAX:]
+        fixed = r.random() < 0.7
+        if fixed:
+            set_ip_len(b)
+        return "ext %s%s%s" % ("+".join(d for _, _, d in exts),
+                               ", cut to %d" % WIRE_MAX if cut else "",
+                               ", length fixed" if fixed else "")
 
     def m_inner(self, frames, st):
         """Mutate the inner frame, rebuild valid outer packets."""
@@ -560,7 +655,7 @@ class Fuzzer:
             i = r.randrange(1, len(cuts))
             o, k = cuts[i]
             back = r.randrange(1, min(o, 600) + 1)
-            out[i] = mk(o - back, min(k + back, PIECE_MAX))
+            out[i] = mk(o - back, min(k + back, self.piece_max))
             d = "piece %d starts %d bytes early (overlap at one end)" % (i,
                                                                         back)
         elif how == "straddle":
@@ -607,11 +702,12 @@ class Fuzzer:
             d = "pieces shuffled"
         elif how == "recut":
             o = r.randrange(0, max(1, n - 1))
-            k = min(r.randrange(1, PIECE_MAX), n - o)
+            k = min(r.randrange(1, self.piece_max), n - o)
             out.append(mk(o, k))
             d = "extra piece [%d,%d) cut elsewhere" % (o, o + k)
         else:
-            other, _, _ = self.inner_single(r.randrange(PIECE_MAX + 1, 4000))
+            other, _, _ = self.inner_single(r.randrange(self.piece_max + 1,
+                                                        4000))
             oc_cuts = self.cuts(len(other))
             extra = [self.piece(other, o, k, fid, sport, hdr)
                      for o, k in oc_cuts]
@@ -638,7 +734,7 @@ class Fuzzer:
         r = self.rng
         for _ in range(20):
             base = r.choices(BASES, BASE_WEIGHTS)[0]
-            kind = r.choices(KINDS, KIND_WEIGHTS)[0]
+            kind = r.choices(self.kinds, self.kind_weights)[0]
             frames, desc, st = self.base(base)
             if kind == "piece" and len(frames) < 2:
                 kind = "field"
@@ -659,6 +755,8 @@ class Fuzzer:
                     d = self.m_trunc(b)
                 elif kind == "extend":
                     d = self.m_extend(b)
+                elif kind == "ext":
+                    d = self.m_ext(b)
                 else:
                     d = self.m_field(b, st)
                 if len(frames) > 1:
@@ -677,7 +775,7 @@ class Fuzzer:
         return [self.unit() for _ in range(n)]
 
 
-def send_loop(a, pool, only):
+def send_loop(a, pool, only, kinds):
     sk = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     sk.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 22)
     sk.bind((a.iface, 0))
@@ -685,7 +783,7 @@ def send_loop(a, pool, only):
     if only is not None:
         seq = [(only, f) for f in pool[only].frames]
     kind_of = [u.kind for u in pool]
-    sent = {k: 0 for k in KINDS}
+    sent = {k: 0 for k in kinds}
     errs = {}
     n = 0
     total = 0
@@ -748,7 +846,7 @@ def main():
     p.add_argument("--src", default="192.0.2.200",
                    help="outer source (a spoofed endpoint)")
     p.add_argument("--dst", default=oc.DEF_DST4,
-                   help="receiver's endpoint (IPv4 underlay)")
+                   help="receiver's endpoint (IPv4 or IPv6: the underlay)")
     p.add_argument("--vni", type=int, default=oc.DEF_VNI)
     p.add_argument("--port", type=int, default=oc.OVNIC_PORT)
     p.add_argument("--inner-dst-mac", default="02:00:00:00:0b:01",
@@ -791,8 +889,8 @@ def main():
     fz = Fuzzer(a)
     pool = fz.build(a.units)
     build_s = time.monotonic() - t
-    units = {k: 0 for k in KINDS}
-    frames = {k: 0 for k in KINDS}
+    units = {k: 0 for k in fz.kinds}
+    frames = {k: 0 for k in fz.kinds}
     bases = {k: 0 for k in BASES}
     for u in pool:
         units[u.kind] += 1
@@ -824,14 +922,15 @@ def main():
         u = pool[a.only]
         print("# pktfuzz: only unit %d: %s [%s], %d frames" %
               (a.only, u.kind, u.desc, len(u.frames)))
-    res = send_loop(a, pool, a.only)
+    res = send_loop(a, pool, a.only, fz.kinds)
     print("# pktfuzz: sent %d frames in %.1f s: %d pps (target %s), %d "
           "cycles of the pool, send errors %s" %
           (res["sent"], res["seconds"], res["pps"],
            a.pps or "max", res["cycles"], res["send_errors"] or "none"))
     print("# pktfuzz: mix (kind: units/frames in the pool, frames sent): " +
           ", ".join("%s %d/%d %d" % (k, units[k], frames[k],
-                                     res["sent_by_kind"][k]) for k in KINDS))
+                                     res["sent_by_kind"][k]) for k in
+                                     fz.kinds))
     res.update({"seed": a.seed, "units": len(pool), "frames": nframes,
                 "build_s": round(build_s, 1), "filtered": fz.filtered,
                 "units_by_kind": units, "frames_by_kind": frames,
