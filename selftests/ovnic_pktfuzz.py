@@ -142,10 +142,10 @@ def set_ip_len(b):
         b[18:20] = struct.pack("!H", min(len(b) - 54, 0xffff))
 
 
-def ip_fields(l4):
-    """Outer IP header fields of Fuzzer.m_field: (name, offset, size,
-    values) in an unmutated frame whose L4 header starts at l4."""
-    if l4 == 14 + 20:
+def ip_fields(v6):
+    """Outer IPv4 (or IPv6) header fields of Fuzzer.m_field: (name,
+    offset, size, values) in an unmutated frame."""
+    if not v6:
         return (
             ("eth.type", 12, 2, (ETH_P_IPV6, ETH_P_ARP, 0x8100, 0x88b5, 0)),
             ("ip.ver_ihl", 14, 1, (0x44, 0x46, 0x4f, 0x65, 0x40, 0x05)),
@@ -229,7 +229,7 @@ class Fuzzer:
         self.v6 = oc.is_v6(a.dst)
         self.l4 = 14 + (40 if self.v6 else 20)
         self.piece_max = WIRE_MAX - self.l4 - oc.HDR_LEN
-        self.fields = ip_fields(self.l4) + l4_fields(self.l4)
+        self.fields = ip_fields(self.v6) + l4_fields(self.l4)
         self.kinds = KINDS6 if self.v6 else KINDS
         self.kind_weights = KIND_WEIGHTS6 if self.v6 else KIND_WEIGHTS
 
@@ -525,7 +525,7 @@ class Fuzzer:
             v = int.from_bytes(socket.inet_pton(fam, self.a.dst), "big") ^ \
                 (1 << r.randrange(8 * size))
         elif name == "ip6.ver_tc":
-            v = (r.choice((vals)) & 0xf0) | (cur & 0xf)
+            v = (r.choice(vals) & 0xf0) | (cur & 0xf)
         elif name == "tcp.frame_len":
             n = len(inner)
             v = r.choice((0, 1, 13, 14, n - 1, n + 1, 2 * n, 0xffff, 0x10000,
@@ -556,7 +556,8 @@ class Fuzzer:
 
     def m_ext(self, b):
         """IPv6: one or two extension headers before the TCP-shaped header
-        (payload length and TCP checksum fixed or not)."""
+        (payload length fixed or not; the TCP checksum stays right: none
+        of these headers changes the pseudo-header)."""
         r = self.rng
         exts = []
         for _ in range(r.choice((1, 1, 1, 2))):

@@ -104,7 +104,6 @@ ovnic_init
 WORK=$(mktemp -d /tmp/ovnic_pktfuzz.XXXXXX)
 defer rm -rf "$WORK"
 
-
 # vf_rx: packets pfb0vf0 received (igbvf refreshes them every 2 s)
 vf_rx()
 {
@@ -120,6 +119,13 @@ gauge()
 gauges_idle()
 {
 	[ "$(gauge reasm_mem)" = 0 ] && [ "$(gauge reasm_frames)" = 0 ]
+}
+
+# d NAME: delta of vnb1's counter NAME between fuzz_phase's snapshots
+# (its locals "before" and "after")
+d()
+{
+	ovl_delta before after "$1"
 }
 
 pools_idle()
@@ -161,6 +167,8 @@ fuzz_phase()
 	local secs=$5
 	local hv_counters=("Tcp InSegs" "Tcp OutRsts" "Ip InReceives")
 	local -A hv0=()
+	local dst_mac
+	local in_dst_mac
 	local c
 	local rc
 	local start
@@ -204,9 +212,9 @@ fuzz_phase()
 		return
 	fi
 	ovl_check_ping tenanta1 "$OVL_TENANT4_B"
-	DST_MAC=$(dev_mac pfb0vf0 "$HVB")
-	IN_DST_MAC=$(dev_mac vnb1 tenantb1)
-	if [ -z "$DST_MAC" ] || [ -z "$IN_DST_MAC" ]; then
+	dst_mac=$(dev_mac pfb0vf0 "$HVB")
+	in_dst_mac=$(dev_mac vnb1 tenantb1)
+	if [ -z "$dst_mac" ] || [ -z "$in_dst_mac" ]; then
 		fail "cannot read the MACs"
 	fi
 	# Tenant B forwards what is sent to FWD4/FWD6 back out of vnb1.
@@ -217,7 +225,7 @@ fuzz_phase()
 	ip -n tenantb1 neigh replace "$FWD4" lladdr $FWD_MAC dev vnb1 nud permanent &&
 		ip -n tenantb1 neigh replace "$FWD6" lladdr $FWD_MAC dev vnb1 nud permanent
 	check_err $? "tenantb1: cannot add the forwarding neighbours"
-	log_test "$u underlay: pair 1 up ($la <-> $lb), ping works, injector $INJ $INJ_MAC -> $DST_MAC"
+	log_test "$u underlay: pair 1 up ($la <-> $lb), ping works, injector $INJ $INJ_MAC -> $dst_mac"
 
 	sleep 2.5
 	vf0=$(vf_rx)
@@ -234,8 +242,8 @@ fuzz_phase()
 	sampler_pid=$BG_PID
 
 	start=$SECONDS
-	"$PYTHON" "$FUZZER" --iface $INJ --dst-mac "$DST_MAC" --src-mac "$INJ_MAC" \
-		--src "$spoof" --dst "$lb" --vni $VNI --inner-dst-mac "$IN_DST_MAC" \
+	"$PYTHON" "$FUZZER" --iface $INJ --dst-mac "$dst_mac" --src-mac "$INJ_MAC" \
+		--src "$spoof" --dst "$lb" --vni $VNI --inner-dst-mac "$in_dst_mac" \
 		--inner-dst "$OVL_TENANT4_B" --inner-dst6 "$OVL_TENANT6_B" \
 		--fwd-dst $FWD4 --fwd-dst6 $FWD6 --seconds "$secs" \
 		--forbid "$la" --forbid "$OVL_TENANT4_A" --forbid "$OVL_TENANT6_A" \
@@ -345,8 +353,6 @@ fuzz_phase()
 	log_test "$u underlay: kernel log: no warning, no ovnic message"
 	defer_scope_pop
 }
-
-d() { ovl_delta before after "$1"; }
 
 fuzz_phase IPv4 $LA $LB $SPOOF4 "$FUZZ_PKT_SECONDS"
 fuzz_phase IPv6 $LA6 $LB6 $SPOOF6 "$FUZZ_PKT_SECONDS6"
